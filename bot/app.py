@@ -1,0 +1,62 @@
+"""Assemble the bot: storage, content, matcher, delivery, clock and core, for any set of adapters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.clockwork import Clockwork
+from bot.config import Settings
+from bot.content.loader import Content, load_content
+from bot.core.coach import Coach
+from bot.core.context import CoreConfig, Services
+from bot.core.faq.matcher import FaqMatcher
+from bot.core.ports import Clock, SystemClock
+from bot.delivery import Router
+from bot.storage.store import Store
+
+
+@dataclass
+class Runtime:
+    """Everything one bot process runs on."""
+
+    store: Store
+    content: Content
+    router: Router
+    clockwork: Clockwork
+    coach: Coach
+
+    async def close(self) -> None:
+        """Stop the clock and close the database."""
+        await self.clockwork.stop()
+        await self.store.close()
+
+
+async def build_runtime(
+    *,
+    database_url: str,
+    config: CoreConfig,
+    content_dir: Path | None = None,
+    clock: Clock | None = None,
+) -> Runtime:
+    """Open storage, load content and wire the core; the caller starts the clock and adapters."""
+    content = load_content(content_dir)
+    store = await Store.open(database_url)
+    router, clockwork = Router(), Clockwork()
+    services = Services(
+        store=store, content=content, matcher=FaqMatcher(content.faq), delivery=router,
+        clock=clock or SystemClock(), wakeup=clockwork, config=config,
+    )
+    coach = Coach(services)
+    clockwork.attach(coach.sweep)
+    return Runtime(store, content, router, clockwork, coach)
+
+
+async def runtime_from_settings(settings: Settings, **overrides: object) -> Runtime:
+    """Build the runtime from settings, letting a caller override the database or config."""
+    database_url = str(overrides.get("database_url") or settings.database_url)
+    config = overrides.get("config") or settings.core_config()
+    assert isinstance(config, CoreConfig)  # noqa: S101 - typed by the callers in this package
+    return await build_runtime(
+        database_url=database_url, config=config, content_dir=settings.content_dir,
+    )

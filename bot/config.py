@@ -1,0 +1,77 @@
+"""Settings from the environment or `.env`; secrets have no default and are never logged."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.core.context import CoreConfig
+from bot.core.events import Identity
+
+
+class Settings(BaseSettings):
+    """Every setting the bot reads; `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = "sqlite:///herocoach.db"
+    default_timezone: str = "UTC"
+    coach_ids: str = ""
+    content_dir: Path | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+
+    discord_bot_token: SecretStr | None = None
+    discord_api_base_url: str = "https://discord.com/api/v10"
+    discord_gateway_url: str = "wss://gateway.discord.gg"
+    discord_guild_id: int | None = None
+
+    min_break_minutes: int = Field(default=10, ge=1, le=480)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("telegram_bot_token", "discord_bot_token", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from bot.core.timezones import find_zone
+
+        return find_zone(value).key
+
+    @field_validator("coach_ids")
+    @classmethod
+    def _coach_ids_parse(cls, value: str) -> str:
+        for key in filter(None, (part.strip() for part in value.split(","))):
+            Identity.parse(key)
+        return value
+
+    def coach_identities(self) -> frozenset[str]:
+        """Return COACH_IDS as normalised `platform:id` keys."""
+        keys = (part.strip() for part in self.coach_ids.split(","))
+        return frozenset(Identity.parse(key).key for key in keys if key)
+
+    def core_config(self) -> CoreConfig:
+        """Return the part of the settings the core needs."""
+        return CoreConfig(
+            coach_ids=self.coach_identities(),
+            default_timezone=self.default_timezone,
+            min_break_interval=timedelta(minutes=self.min_break_minutes),
+        )
+
+    def secrets(self) -> list[str]:
+        """Return the secret values, so log output can be scrubbed of them."""
+        tokens = (self.telegram_bot_token, self.discord_bot_token)
+        return [token.get_secret_value() for token in tokens if token]

@@ -1,0 +1,25 @@
+"""`content check`: validate `content/` and report every problem at once."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bot.content.loader import ContentError, load_content
+
+
+def run_check(root: Path | None = None) -> int:
+    """Validate the content under `root` (default: shipped) and return an exit code."""
+    try:
+        content = load_content(root)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        count = len(exc.problems)
+        print(f"content check failed: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+        return 1
+    print(
+        f"content OK: {len(content.faq)} FAQ entries, "
+        f"{len(content.progression.levels)} levels, {len(content.movements)} movements"
+    )
+    return 0

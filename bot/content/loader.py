@@ -1,0 +1,179 @@
+"""Load and validate `content/`, collecting every problem with its file and field."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from bot.content.schema import FaqEntry, Level, Movement, Movements, Progression
+
+PROGRESSION_FILE = "progression.yaml"
+MOVEMENTS_FILE = "movements.yaml"
+FAQ_DIR = "faq"
+REQUIRED_FAQ_IDS = (
+    "why-hero-helps-back", "hip-flexors", "anterior-pelvic-tilt", "glutes-inhibited",
+    "who-is-it-for", "props", "top-of-foot", "knee-pain", "ease-in-out",
+    "pain-and-breathing", "static-hold", "tuck-tail", "backbend-variation", "progress",
+    "what-it-stretches", "sit-breaks", "series", "ask-coach", "safety",
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class ContentError(Exception):
+    """Content failed validation; `problems` holds one readable line per fault."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything the bot teaches, validated."""
+
+    progression: Progression
+    faq: tuple[FaqEntry, ...]
+    movements: tuple[Movement, ...]
+
+    def level(self, level_id: str) -> Level:
+        """Return the level with this id."""
+        for level in self.progression.levels:
+            if level.id == level_id:
+                return level
+        raise KeyError(level_id)
+
+    def faq_entry(self, faq_id: str) -> FaqEntry:
+        """Return the FAQ entry with this id."""
+        for entry in self.faq:
+            if entry.id == faq_id:
+                return entry
+        raise KeyError(faq_id)
+
+
+def default_content_dir() -> Path:
+    """Return the `content/` folder shipped beside the `bot` package."""
+    return Path(__file__).resolve().parents[2] / "content"
+
+
+def _describe(path: Path, root: Path, error: ValidationError) -> Iterable[str]:
+    where = path.relative_to(root.parent) if path.is_relative_to(root.parent) else path
+    for item in error.errors():
+        field = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        yield f"{where}: field '{field}': {item['msg']}"
+
+
+def _read_yaml(path: Path, root: Path, problems: list[str]) -> object:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(f"{path.relative_to(root.parent)}: file is missing")
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        problems.append(f"{path.relative_to(root.parent)}: not valid YAML: {exc}")
+    return None
+
+
+def _validate(
+    model: type[M], data: object, path: Path, root: Path, problems: list[str]
+) -> M | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_describe(path, root, exc))
+        return None
+
+
+def _load_yaml_model(model: type[M], path: Path, root: Path, problems: list[str]) -> M | None:
+    before = len(problems)
+    data = _read_yaml(path, root, problems)
+    if len(problems) > before:
+        return None
+    return _validate(model, data, path, root, problems)
+
+
+LIST_ITEM = re.compile(r"^\s*(?:[-*]|\d+[.)])\s")
+
+
+def unwrap(markdown: str) -> str:
+    """Join hard-wrapped lines into paragraphs, keeping blank lines and list items."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", markdown.strip()):
+        lines: list[str] = []
+        for line in block.splitlines():
+            if lines and not LIST_ITEM.match(line):
+                lines[-1] = f"{lines[-1]} {line.strip()}"
+            else:
+                lines.append(line.strip())
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+def parse_faq_file(path: Path, root: Path, problems: list[str]) -> FaqEntry | None:
+    """Parse one Markdown file with YAML front matter into an entry, noting problems."""
+    rel = path.relative_to(root.parent)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(f"{rel}: cannot be read as UTF-8 text: {exc}")
+        return None
+    if not text.startswith("---"):
+        problems.append(f"{rel}: must start with '---' front matter")
+        return None
+    parts = text.split("---", 2)
+    if len(parts) < 3:
+        problems.append(f"{rel}: front matter is not closed with '---'")
+        return None
+    try:
+        front = yaml.safe_load(parts[1]) or {}
+    except yaml.YAMLError as exc:
+        problems.append(f"{rel}: front matter is not valid YAML: {exc}")
+        return None
+    if not isinstance(front, dict):
+        problems.append(f"{rel}: front matter must be a mapping of fields")
+        return None
+    entry = _validate(FaqEntry, {**front, "answer": unwrap(parts[2])}, path, root, problems)
+    if entry is not None and entry.id != path.stem:
+        problems.append(f"{rel}: field 'id': '{entry.id}' must match the file name '{path.stem}'")
+        return None
+    return entry
+
+
+def _load_faq(root: Path, problems: list[str]) -> list[FaqEntry]:
+    entries: list[FaqEntry] = []
+    for path in sorted((root / FAQ_DIR).glob("*.md")):
+        entry = parse_faq_file(path, root, problems)
+        if entry is not None:
+            entries.append(entry)
+    ids = [entry.id for entry in entries]
+    for faq_id in REQUIRED_FAQ_IDS:
+        if faq_id not in ids and not (root / FAQ_DIR / f"{faq_id}.md").exists():
+            problems.append(f"{root.name}/{FAQ_DIR}/{faq_id}.md: required FAQ entry is missing")
+    return entries
+
+
+def load_content(root: Path | None = None) -> Content:
+    """Load every content file under `root`, raising ContentError listing all problems."""
+    root = (root or default_content_dir()).resolve()
+    problems: list[str] = []
+    prog_path, move_path = root / PROGRESSION_FILE, root / MOVEMENTS_FILE
+    progression = _load_yaml_model(Progression, prog_path, root, problems)
+    movements = _load_yaml_model(Movements, move_path, root, problems)
+    faq = _load_faq(root, problems)
+    if problems or progression is None or movements is None:
+        raise ContentError(problems or ["content could not be loaded"])
+    return Content(progression, tuple(faq), tuple(movements.movements))
+
+
+def check_content(root: Path | None = None) -> list[str]:
+    """Return every problem in the content under `root` (empty when all is well)."""
+    try:
+        load_content(root)
+    except ContentError as exc:
+        return exc.problems
+    return []

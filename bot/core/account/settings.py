@@ -1,0 +1,103 @@
+"""A person's settings and data: time zone, what is stored, and `/forget`."""
+
+from __future__ import annotations
+
+from bot.core import texts
+from bot.core.buttons import Payload, encode
+from bot.core.context import Services, Turn
+from bot.core.events import Choice, Reply
+from bot.core.hero import rules
+from bot.core.timezones import UnknownZone, find_zone
+
+TIMEZONE_USAGE = (
+    "Tell me your time zone as a city or IANA name, e.g. /timezone Europe/Berlin or "
+    "/timezone New York."
+)
+
+
+class Account:
+    """`/timezone`, `/settings` and `/forget`."""
+
+    def __init__(self, services: Services) -> None:
+        self.s = services
+
+    def zone_name(self, turn: Turn) -> str:
+        """Return the person's zone, or the default when they haven't set one."""
+        return turn.person.timezone or self.s.config.default_timezone
+
+    async def timezone(self, turn: Turn, args: str) -> list[Reply]:
+        """Set the time zone, suggesting close names for a typo."""
+        if not args.strip():
+            current = turn.person.timezone or f"not set (using {self.s.config.default_timezone})"
+            return [Reply(f"Your time zone: {current}.\n{TIMEZONE_USAGE}")]
+        try:
+            zone = find_zone(args)
+        except UnknownZone as exc:
+            choices = [Choice(name, encode("tz", turn.person.id, name)) for name in exc.suggestions
+                       if _fits(turn.person.id, name)]
+            return [Reply(f"{exc}\n{TIMEZONE_USAGE}", choices)]
+        return [await self._set(turn, zone.key)]
+
+    async def _set(self, turn: Turn, zone: str) -> Reply:
+        await self.s.store.people.set_timezone(turn.person.id, zone)
+        turn.person.timezone = zone
+        return Reply(f"Time zone set to {zone}. Nudges and reminders will follow your local time.")
+
+    async def press_zone(self, turn: Turn, payload: Payload) -> list[Reply]:
+        """Handle a press on a suggested zone."""
+        owner, name = payload.number(0), payload.part(1)
+        if owner != turn.person.id:
+            return [Reply(texts.NOT_YOURS, alert=True)]
+        try:
+            zone = find_zone(name or "")
+        except UnknownZone:
+            return [Reply(texts.EXPIRED, alert=True)]
+        reply = await self._set(turn, zone.key)
+        reply.edit = True
+        return [reply]
+
+    async def settings(self, turn: Turn, extra: list[str]) -> list[Reply]:
+        """Show what is stored for the person."""
+        state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
+        level = self.s.content.level(state.level).name
+        lines = [
+            "Your settings:",
+            f"Name: {turn.person.display_name or '(none)'}",
+            f"Time zone: {turn.person.timezone or f'not set (using {self.s.config.default_timezone})'}",
+            f"Hero level: {level}",
+            *extra,
+            "",
+            "Change them with /timezone, /breaks and /remind. /forget deletes everything.",
+        ]
+        return [Reply("\n".join(lines))]
+
+    async def forget(self, turn: Turn) -> list[Reply]:
+        """Ask for confirmation before deleting everything about the person."""
+        return [Reply(
+            "This deletes everything I store about you: your progress, practice log, "
+            "questions, reminders and settings. It can't be undone. Are you sure?",
+            [Choice("Yes, delete everything", encode("f", turn.person.id, "yes")),
+             Choice("No, keep it", encode("f", turn.person.id, "no"))],
+            private=True,
+        )]
+
+    async def press_forget(self, turn: Turn, payload: Payload) -> list[Reply]:
+        """Carry out or cancel `/forget`."""
+        owner, action = payload.number(0), payload.part(1)
+        if owner != turn.person.id:
+            return [Reply(texts.NOT_YOURS, alert=True)]
+        if action == "no":
+            return [Reply("Kept. Nothing was deleted.", edit=True)]
+        if action != "yes":
+            return [Reply(texts.EXPIRED, alert=True)]
+        await self.s.store.people.forget(turn.person.id)
+        return [Reply("Done. I've deleted everything I stored about you. If you message me "
+                      "again I'll start fresh.", edit=True)]
+
+
+def _fits(person_id: int, name: str) -> bool:
+    try:
+        encode("tz", person_id, name)
+    except ValueError:
+        return False
+    return True

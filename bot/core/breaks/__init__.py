@@ -1,0 +1,1 @@
+"""Sit-break nudge and daily reminder schedules: DST-safe rules and friendly input parsing."""

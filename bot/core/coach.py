@@ -1,0 +1,168 @@
+"""The conversation core: route each neutral event to a feature and return neutral replies."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo
+
+from bot.core import texts
+from bot.core.account.settings import Account
+from bot.core.buttons import decode
+from bot.core.context import Services, Turn
+from bot.core.events import ButtonPress, Command, InboundEvent, Reply, ReplyToBot, Text
+from bot.core.hero.flow import HOLD_TIMER, HeroFlow
+from bot.core.hero.progress import Progress
+from bot.core.models import Timer
+from bot.core.questions.asking import Asking
+from bot.core.questions.inbox import Inbox
+
+log = logging.getLogger(__name__)
+
+CommandHandler = Callable[[Turn, str], Awaitable[list[Reply]]]
+COACH_ONLY = frozenset({"inbox", "answer", "stats"})
+QUESTION_NOTICE = re.compile(r"^New question #(\d+)\b")
+SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+
+
+def normalise_command(name: str) -> str:
+    """Lower-case a command name and drop a leading slash or a Telegram `@botname` suffix."""
+    return name.strip().lstrip("/").split("@", 1)[0].lower()
+
+
+class Coach:
+    """The platform-neutral bot. Adapters hold one and call `handle`; the clock calls `sweep`."""
+
+    def __init__(self, services: Services) -> None:
+        self.s = services
+        self.hero = HeroFlow(services)
+        self.asking = Asking(services)
+        self.inbox = Inbox(services)
+        self.account = Account(services)
+        self.progress = Progress(services)
+        self.commands: dict[str, CommandHandler] = {
+            "start": self._start,
+            "help": lambda turn, _: self._help(turn),
+            "hero": lambda turn, _: self.hero.command(turn),
+            "ask": self.asking.ask,
+            "progress": lambda turn, _: self.progress.summary(turn, self.zone(turn), []),
+            "timezone": self.account.timezone,
+            "settings": lambda turn, _: self.account.settings(turn, []),
+            "forget": lambda turn, _: self.account.forget(turn),
+            "inbox": lambda turn, _: self.inbox.inbox(turn),
+            "answer": self.inbox.answer,
+            "stats": lambda turn, _: self.inbox.stats(turn),
+        }
+        self.buttons = {
+            "h": self.hero.press,
+            "q": self.asking.press,
+            "tz": self.account.press_zone,
+            "f": self.account.press_forget,
+        }
+        self.timers = {HOLD_TIMER: self.hero.on_timer}
+
+    def is_coach(self, turn: Turn) -> bool:
+        """Return True when the person is listed in COACH_IDS."""
+        return turn.person.identity.key in self.s.config.coach_ids
+
+    def zone(self, turn: Turn) -> ZoneInfo:
+        """Return the person's time zone, falling back to the default."""
+        try:
+            return ZoneInfo(turn.person.timezone or self.s.config.default_timezone)
+        except (ValueError, KeyError):
+            return ZoneInfo("UTC")
+
+    async def handle(self, event: InboundEvent) -> list[Reply]:
+        """Answer one inbound event; errors are logged and answered with an apology."""
+        try:
+            return await self._handle(event)
+        except Exception:
+            log.exception("error while handling %s from %s", type(event).__name__,
+                          event.origin.identity.key)
+            return [Reply(SORRY)]
+
+    async def _handle(self, event: InboundEvent) -> list[Reply]:
+        origin = event.origin
+        if isinstance(event, Text) and not origin.is_private:
+            return []
+        body = event.args if isinstance(event, Command) else getattr(event, "text", "")
+        limit = self.s.config.max_text_length
+        if len(body) > limit:
+            return [Reply(texts.TOO_LONG.format(length=len(body), limit=limit), quote=True)]
+        now = self.s.clock.now()
+        person = await self.s.store.people.upsert(
+            origin.identity, now, origin.chat_id if origin.is_private else None,
+            origin.display_name,
+        )
+        turn = Turn(person, origin, now)
+        if isinstance(event, ButtonPress):
+            return await self._press(turn, event.payload)
+        replies: list[Reply] = []
+        is_start = isinstance(event, Command) and normalise_command(event.name) == "start"
+        if person.is_new and not is_start:
+            replies.append(Reply(texts.welcome(origin.display_name, self.is_coach(turn))))
+        replies.extend(await self.inbox.pending_for(turn))
+        if isinstance(event, Command):
+            replies.extend(await self._command(turn, normalise_command(event.name), event.args))
+        elif isinstance(event, ReplyToBot):
+            replies.extend(await self._reply_to_bot(turn, event))
+        else:
+            replies.extend(await self._free_text(turn, event.text))
+        return replies
+
+    async def _command(self, turn: Turn, name: str, args: str) -> list[Reply]:
+        handler = self.commands.get(name)
+        if handler is None:
+            shown = name[:32] or "that"
+            return [Reply(f"I don't know /{shown}. {texts.help_text(self.is_coach(turn))}")]
+        if name in COACH_ONLY and not self.is_coach(turn):
+            return [Reply("Sorry, that command is just for the coach. /help shows what you can do.")]
+        return await handler(turn, args)
+
+    async def _start(self, turn: Turn, args: str) -> list[Reply]:
+        welcome = Reply(texts.welcome(turn.origin.display_name, self.is_coach(turn)))
+        if args.strip().lower() == "hero":
+            return [welcome, *(await self.hero.command(turn))]
+        return [welcome]
+
+    async def _help(self, turn: Turn) -> list[Reply]:
+        return [Reply(texts.help_text(self.is_coach(turn)))]
+
+    async def _reply_to_bot(self, turn: Turn, event: ReplyToBot) -> list[Reply]:
+        notice = QUESTION_NOTICE.match(event.replied_text)
+        if notice and self.is_coach(turn):
+            return await self.inbox.answer(turn, f"{notice.group(1)} {event.text}")
+        return await self.asking.ask(turn, event.text)
+
+    async def _free_text(self, turn: Turn, text: str) -> list[Reply]:
+        replies = await self.asking.ask(turn, text)
+        if await self.s.store.hero.open_session(turn.person.id):
+            replies.append(Reply("Your /hero session is still waiting: use its buttons, "
+                                 "or type /hero to pick it up."))
+        return replies
+
+    async def _press(self, turn: Turn, payload_text: str) -> list[Reply]:
+        payload = decode(payload_text)
+        handler = self.buttons.get(payload.feature) if payload else None
+        if payload is None or handler is None:
+            return [Reply(texts.EXPIRED, alert=True)]
+        return await handler(turn, payload)
+
+    async def fire(self, timer: Timer) -> None:
+        """Run the feature a claimed timer belongs to."""
+        handler = self.timers.get(timer.kind)
+        if handler is None:
+            log.warning("no handler for timer kind %r", timer.kind)
+            return
+        try:
+            await handler(timer)
+        except Exception:
+            log.exception("timer %s (%s) failed", timer.id, timer.kind)
+
+    async def sweep(self) -> int:
+        """Claim every due timer and fire it; return how many fired."""
+        claimed = await self.s.store.timers.claim_due(self.s.clock.now())
+        for timer in claimed:
+            await self.fire(timer)
+        return len(claimed)

@@ -1,0 +1,51 @@
+"""What every feature is handed: the services, and the turn it is answering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.content.loader import Content
+from bot.core.events import Origin
+from bot.core.faq.matcher import FaqMatcher
+from bot.core.models import Person
+from bot.core.ports import Clock, Delivery, Wakeup
+from bot.storage.store import Store
+
+
+@dataclass(frozen=True)
+class CoreConfig:
+    """The settings the core needs, already parsed."""
+
+    coach_ids: frozenset[str] = frozenset()
+    default_timezone: str = "UTC"
+    max_text_length: int = 2000
+    questions_per_minute: int = 10
+    min_break_interval: timedelta = timedelta(minutes=10)
+
+
+@dataclass
+class Services:
+    """The core's collaborators, given to it by whoever starts the bot."""
+
+    store: Store
+    content: Content
+    matcher: FaqMatcher
+    delivery: Delivery
+    clock: Clock
+    wakeup: Wakeup
+    config: CoreConfig = field(default_factory=CoreConfig)
+
+
+@dataclass
+class Turn:
+    """One inbound event's person, origin and time."""
+
+    person: Person
+    origin: Origin
+    now: datetime
+
+    @property
+    def private(self) -> bool:
+        """Return True in a one-to-one chat with the bot."""
+        return self.origin.is_private

@@ -1,0 +1,141 @@
+"""Safety triage: spot red-flag words before any FAQ matching happens.
+
+Recall matters more than precision here: a false alarm costs one extra safety
+message, a miss can cost someone a knee. So typos are caught with rapidfuzz, and
+only a short, explicit negation ("no numbness") switches a word off.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz, process
+
+# Each concept: words that alone are a red flag, matched exactly or by fuzzy ratio.
+_WORD_FLAGS: dict[str, tuple[str, ...]] = {
+    "sharp or shooting pain": (
+        "sharp", "stabbing", "stabbed", "stabs", "shooting", "shoots", "radiating",
+        "searing", "excruciating", "severe",
+    ),
+    "numbness": ("numb", "numbness", "numbed", "numbing", "numbly"),
+    "tingling": ("tingling", "tingly", "tingle", "tingles", "tingled"),
+    "pregnancy": (
+        "pregnant", "pregnancy", "pregnancies", "preggers", "trimester", "postpartum",
+    ),
+    "recent injury or surgery": ("surgery", "surgeries", "surgical", "postop"),
+    "swelling": ("swelling", "swollen", "swelled", "swells"),
+    "dizziness or fainting": ("dizzy", "dizziness", "faint", "fainted", "lightheaded"),
+    "nerve pain": ("sciatica", "sciatic"),
+}
+# Everyday words a typo-tolerant match would otherwise confuse with a red flag.
+_ORDINARY = frozenset({
+    "strain", "strains", "strained", "straining", "operate", "operates", "several", "shouting",
+    "spelling", "selling", "sharing", "shaping", "singles", "single",
+})
+# Short words are only matched exactly: a fuzzy "numb" would catch "numbr" and "dumb".
+_MIN_FUZZY_LEN = 5
+_FUZZY_CUTOFF = 84.0
+
+_INJURY_WORDS = frozenset({
+    "injury", "injuries", "injured", "injure", "torn", "tore", "tear", "sprain", "sprained",
+    "fracture", "fractured", "broke", "broken", "dislocated", "dislocation", "operation", "operated",
+    "op", "replacement", "reconstruction", "ruptured", "rupture",
+})
+_INJURY_PLACES = frozenset({
+    "knee", "knees", "hip", "hips", "back", "spine", "spinal", "disc", "ankle", "ankles",
+    "acl", "mcl", "pcl", "meniscus", "ligament", "ligaments", "leg", "legs", "foot", "feet",
+})
+_ALWAYS_INJURY = frozenset({"acl", "mcl", "pcl", "meniscus"})
+_PREVENTION = frozenset({"prevent", "prevents", "preventing", "avoid", "avoiding", "risk"})
+_NEGATORS = frozenset({"no", "not", "without", "never", "dont", "doesnt", "isnt", "nor", "zero"})
+_NEGATION_WINDOW = 3
+
+_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("tingling", re.compile(r"\bpins?\s*(?:and|n|&|\+)?\s*needles?\b")),
+    ("chest pain", re.compile(r"\bchest\s+(?:\w+\s+)?(?:pain|hurts?|hurting|tight\w*|pressure)")),
+    ("chest pain", re.compile(r"\b(?:pain|hurts?|hurting|tight\w*|pressure)\s+in\s+(?:my\s+)?chest")),
+    ("loss of feeling", re.compile(
+        r"\b(?:cant|cannot|can not|unable to|couldnt)\s+feel\s+(?:my\s+)?"
+        r"(?:legs?|feet|foot|toes?|knees?|body|anything)")),
+    ("loss of feeling", re.compile(r"\blost\s+(?:all\s+)?(?:the\s+)?feeling")),
+    ("numbness", re.compile(
+        r"\b(?:legs?|feet|foot|toes?)\s+(?:went|go|goes|going|fell|fall|falls|falling)\s+"
+        r"(?:to\s+)?(?:sleep|asleep|dead)")),
+    ("bladder or bowel control", re.compile(
+        r"\b(?:bladder|bowel|bowels|incontinen\w*|wet myself|peed myself|pee myself)")),
+    ("knee locking or giving way", re.compile(
+        r"\b(?:gives?|gave|giving)\s+(?:way|out)\b|\bknees?\s+(?:\w+\s+)?lock(?:s|ed|ing)?\b")),
+    ("swelling after a pop", re.compile(r"\b(?:pop|popped|popping|snap|snapped)\b")),
+    ("pregnancy", re.compile(r"\bexpecting\s+a\s+(?:baby|child)|\bgave\s+birth|\bhaving\s+a\s+baby")),
+)
+# "heard a pop" alone might be a harmless joint crack; with pain or swelling it is not.
+_POP_COMPANIONS = frozenset({"pain", "painful", "hurt", "hurts", "swelling", "swollen", "swell"})
+
+_LOOKUP: dict[str, str] = {word: concept for concept, words in _WORD_FLAGS.items()
+                           for word in words}
+_FUZZY_CHOICES = tuple(word for word in _LOOKUP if len(word) >= _MIN_FUZZY_LEN)
+
+
+def normalise(text: str) -> str:
+    """Return lowercase ASCII-ish text with apostrophes dropped and punctuation as spaces."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"['\u2019`]", "", text)
+    return re.sub(r"[\W_]+", " ", text).strip()
+
+
+def _flag_word(token: str) -> str | None:
+    concept = _LOOKUP.get(token)
+    if concept is not None or len(token) < _MIN_FUZZY_LEN or token in _ORDINARY:
+        return concept
+    if token.startswith(("numb", "tingl", "pregn")) and not token.startswith("number"):
+        return _LOOKUP[{"n": "numb", "t": "tingle", "p": "pregnant"}[token[0]]]
+    best = process.extractOne(token, _FUZZY_CHOICES, scorer=fuzz.ratio,
+                              score_cutoff=_FUZZY_CUTOFF)
+    return _LOOKUP[best[0]] if best else None
+
+
+def _negated(tokens: list[str], index: int) -> bool:
+    return any(t in _NEGATORS for t in tokens[max(0, index - _NEGATION_WINDOW):index])
+
+
+def _is_injury(token: str) -> bool:
+    if token in _INJURY_WORDS:
+        return True
+    if len(token) < _MIN_FUZZY_LEN or token in _ORDINARY:
+        return False
+    return process.extractOne(token, _INJURY_WORDS, scorer=fuzz.ratio,
+                              score_cutoff=_FUZZY_CUTOFF) is not None
+
+
+def _injury(tokens: list[str], unique: Iterable[str]) -> bool:
+    words = set(unique)
+    if words & _ALWAYS_INJURY:
+        return True
+    if words & _PREVENTION or not words & _INJURY_PLACES:
+        return False
+    return any(_is_injury(t) and not _negated(tokens, i) for i, t in enumerate(tokens))
+
+
+def red_flag(text: str) -> str | None:
+    """Return the red-flag concept `text` mentions (e.g. "numbness"), or None."""
+    clean = normalise(text)
+    if not clean:
+        return None
+    tokens = clean.split()
+    seen: dict[str, str | None] = {}
+    for i, token in enumerate(tokens):
+        if token not in seen:
+            seen[token] = _flag_word(token)
+        if seen[token] is not None and not _negated(tokens, i):
+            return seen[token]
+    if _injury(tokens, seen):
+        return "recent injury or surgery"
+    for concept, pattern in _PHRASES:
+        if pattern.search(clean) is None:
+            continue
+        if concept == "swelling after a pop" and not _POP_COMPANIONS & seen.keys():
+            continue
+        return concept
+    return None

@@ -1,0 +1,265 @@
+"""The guided `/hero` session: one step per message, buttons to move on or get out."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.content.schema import Level
+from bot.core import texts
+from bot.core.buttons import Payload, encode
+from bot.core.context import Services, Turn
+from bot.core.events import Choice, Outbound, Reply
+from bot.core.hero import rules
+from bot.core.models import HeroSession, Timer
+
+log = logging.getLogger(__name__)
+
+HOLD_TIMER = "hold"
+STALE_AFTER = timedelta(hours=6)
+POSE_STEPS = ("props", "setup", "ease", "tuck", "hold")
+
+
+def _token(session: HeroSession) -> str:
+    return f"ease{session.round}" if session.step == "ease" else session.step
+
+
+class HeroFlow:
+    """Run `/hero` sessions, apply the level rules, and fire the hold timer."""
+
+    def __init__(self, services: Services) -> None:
+        self.s = services
+        self.words = services.content.progression.session
+
+    def _button(self, session: HeroSession, label: str, action: str, *arg: str) -> Choice:
+        return Choice(label, encode("h", session.id, _token(session), action, *arg))
+
+    def _exits(self, session: HeroSession) -> list[Choice]:
+        exits = [self._button(session, "Too intense", "hard")] if session.step in POSE_STEPS else []
+        return [*exits, self._button(session, "Stop", "stop")]
+
+    def _level(self, session: HeroSession) -> Level:
+        return self.s.content.level(session.level)
+
+    def render(self, session: HeroSession) -> Reply:
+        """Return the message for the step the session is on."""
+        words, level = self.words, self._level(session)
+        step = session.step
+        if step == "safety":
+            text = words.safety_check
+            choices = [self._button(session, "All clear, let's start", "ok"),
+                       self._button(session, "One of these applies", "flag")]
+        elif step == "props":
+            text, choices = self._props(session, level)
+        elif step == "setup":
+            numbered = "\n".join(f"{i}. {line}" for i, line in enumerate(level.setup, start=1))
+            text = f"Set up: {level.name}\nUnder your hips: {level.props}\n\n{numbered}"
+            choices = [self._button(session, "I'm in position", "ok")]
+        elif step == "ease":
+            total = words.ease_rounds
+            text = f"Ease in and out, round {session.round} of {total}.\n{level.cues.ease}"
+            if session.round == 1:
+                text += f"\n\n{level.cues.back_out}"
+            last = session.round >= total
+            choices = [self._button(session, "Releasing has settled" if last else "Next round", "ok")]
+        elif step == "tuck":
+            text = f"{level.cues.tuck_tail}\n\n{level.cues.no_hinge}"
+            choices = [self._button(session, "Tail tucked", "ok")]
+        elif step == "hold":
+            text = words.hold_intro.format(seconds=level.hold_seconds)
+            choices = [self._button(session, "Done holding", "ok")]
+        elif step == "intensity":
+            text = words.checkin_intensity
+            choices = [self._button(session, str(n), "i", str(n)) for n in range(11)]
+        elif step == "where":
+            text = words.checkin_where
+            choices = [self._button(session, a.label, "w", a.id) for a in words.felt_areas]
+        else:
+            text = "Would you like to lower the prop next time?"
+            choices = [self._button(session, "Yes, lower it next time", "lower"),
+                       self._button(session, "Stay at this height", "stay")]
+            return Reply(text, choices, edit=True, private=True)
+        return Reply(text, [*choices, *self._exits(session)], edit=True, private=True)
+
+    def _props(self, session: HeroSession, level: Level) -> tuple[str, list[Choice]]:
+        swaps = f"\nAt home you could use {', '.join(level.substitutes)}." if level.substitutes else ""
+        text = f"{self.words.props_intro}\n\nSuggested for you: {level.name}: {level.props}{swaps}"
+        choices = []
+        for level_id in rules.choosable(session.level):
+            option = self.s.content.level(level_id)
+            label = option.prop_choice + (" (suggested)" if level_id == session.level else "")
+            choices.append(self._button(session, label, "lv", level_id))
+        return text, choices
+
+    async def command(self, turn: Turn) -> list[Reply]:
+        """Answer `/hero`: start a session, or offer to resume the open one."""
+        current = await self.s.store.hero.open_session(turn.person.id)
+        if current and turn.now - current.started_at < STALE_AFTER:
+            return [Reply(
+                "You have a session in progress. Pick up where you left off, or start over?",
+                [self._button_any(current, "Resume", "resume"),
+                 self._button_any(current, "Restart", "restart"),
+                 self._button_any(current, "Stop", "stop")],
+                private=True,
+            )]
+        return [await self.start(turn)]
+
+    def _button_any(self, session: HeroSession, label: str, action: str) -> Choice:
+        return Choice(label, encode("h", session.id, "any", action))
+
+    async def start(self, turn: Turn) -> Reply:
+        """Start a new session at the level the rules give."""
+        state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
+        step = "safety" if state.needs_safety_check else "props"
+        session = await self.s.store.hero.start_session(turn.person.id, step, state.level, turn.now)
+        reply = self.render(session)
+        reply.edit = False
+        return reply
+
+    async def press(self, turn: Turn, payload: Payload) -> list[Reply]:
+        """Handle a press of any `/hero` button."""
+        if payload.part(0) == "new":
+            return [await self.start(turn)]
+        session_id, token, action = payload.number(0), payload.part(1), payload.part(2)
+        session = await self.s.store.hero.session(session_id) if session_id else None
+        if session is None or action is None:
+            return [Reply(texts.EXPIRED, alert=True)]
+        if session.person_id != turn.person.id:
+            return [Reply(texts.NOT_YOURS, alert=True)]
+        if not session.is_open or token not in (_token(session), "any"):
+            return [Reply(texts.EXPIRED, alert=True)]
+        if token == "any":
+            return await self._resume_or_restart(turn, session, action)
+        if action == "stop":
+            return [await self._end(turn, session, "stopped", self.words.stopped)]
+        if action == "hard" and session.step in POSE_STEPS:
+            return [await self._too_intense(turn, session)]
+        return [await self._advance(turn, session, action, payload.part(3))]
+
+    async def _resume_or_restart(self, turn: Turn, session: HeroSession, action: str) -> list[Reply]:
+        if action == "resume":
+            return [self.render(session)]
+        if action == "restart":
+            return [await self.start(turn)]
+        if action == "stop":
+            return [await self._end(turn, session, "stopped", self.words.stopped)]
+        return [Reply(texts.EXPIRED, alert=True)]
+
+    async def _advance(self, turn: Turn, s: HeroSession, action: str, arg: str | None) -> Reply:
+        words = self.words
+        if s.step == "safety" and action == "ok":
+            s.step = "props"
+        elif s.step == "safety" and action == "flag":
+            state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
+            state.needs_safety_check = True
+            await self.s.store.hero.save_state(state, turn.now)
+            return await self._end(turn, s, "safety", words.safety_stop)
+        elif s.step == "props" and action == "lv" and arg in rules.choosable(s.start_level):
+            s.level, s.step = arg, "setup"
+        elif s.step == "setup" and action == "ok":
+            s.step, s.round = "ease", 1
+        elif s.step == "ease" and action == "ok":
+            if s.round < words.ease_rounds:
+                s.round += 1
+            else:
+                s.step, s.round = "tuck", 0
+        elif s.step == "tuck" and action == "ok":
+            s.step = "hold"
+            due = turn.now + timedelta(seconds=self._level(s).hold_seconds)
+            await self.s.store.timers.add(turn.person.id, HOLD_TIMER, s.id, due)
+            self.s.wakeup.wake_at(due)
+        elif s.step == "hold" and action == "ok":
+            s.step = "intensity"
+        elif s.step == "intensity" and action == "i" and arg and arg.isdigit() and int(arg) <= 10:
+            s.intensity, s.step = int(arg), "where"
+        elif s.step == "where" and action == "w" and arg in self._area_ids():
+            s.felt = arg
+            return await self._finish(turn, s)
+        elif s.step == "offer" and action in ("lower", "stay"):
+            return await self._settle_offer(turn, s, action == "lower")
+        else:
+            return Reply(texts.EXPIRED, alert=True)
+        await self.s.store.hero.save_session(s)
+        return self.render(s)
+
+    def _area_ids(self) -> dict[str, bool]:
+        return {area.id: area.pain for area in self.words.felt_areas}
+
+    async def _too_intense(self, turn: Turn, s: HeroSession) -> Reply:
+        if s.level == rules.LADDER[0]:
+            state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
+            state.needs_safety_check = True
+            await self.s.store.hero.save_state(state, turn.now)
+            return await self._end(
+                turn, s, "stopped",
+                "You're already at the most support this pose has, so let's stop for today. "
+                "If it keeps hurting, please check in with a physio or doctor before trying again.",
+            )
+        s.level, s.too_intense = rules.easier(s.level), True
+        s.step, s.round = ("props" if s.step == "props" else "setup"), 0
+        if s.step == "props":
+            s.start_level = s.level
+        await self.s.store.hero.save_session(s)
+        step = self.render(s)
+        step.text = f"{self.words.too_intense.format(level=self._level(s).name)}\n\n{step.text}"
+        return step
+
+    async def _finish(self, turn: Turn, s: HeroSession) -> Reply:
+        state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
+        outcome = rules.after_checkin(state, s, pain_reported=self._area_ids().get(s.felt or "", False))
+        await self.s.store.hero.save_state(outcome.state, turn.now)
+        level = self._level(s)
+        felt = next(a.label for a in self.words.felt_areas if a.id == s.felt)
+        summary = (f"{self.words.finished.format(level=level.name)}\n\n"
+                   f"Logged: {level.name}, intensity {s.intensity}/10, felt most: {felt.lower()}.")
+        next_level = self.s.content.level(outcome.state.level).name
+        if outcome.pain:
+            summary += (f"\nThat sounded like a lot, so next time we'll start with more support "
+                        f"({next_level}) and a quick safety check.")
+        elif outcome.offer_lower:
+            s.step = "offer"
+            await self.s.store.hero.save_session(s)
+            offer = self.render(s)
+            offer.text = (f"{summary}\n\nThat's {outcome.state.comfortable_streak} comfortable "
+                          f"sessions in a row at this height. {offer.text}")
+            return offer
+        else:
+            summary += f"\nNext time we'll start at {next_level}."
+        await self._close(s, "completed", turn)
+        return Reply(summary, edit=True, private=True)
+
+    async def _settle_offer(self, turn: Turn, s: HeroSession, lower: bool) -> Reply:
+        state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
+        target = rules.harder(s.level) if lower else None
+        if target:
+            state.level, state.comfortable_streak = target, 0
+            await self.s.store.hero.save_state(state, turn.now)
+            text = f"Done: next time we'll start at {self.s.content.level(target).name}."
+        else:
+            text = f"Sure, we'll stay at {self._level(s).name} next time."
+        await self._close(s, "completed", turn)
+        return Reply(text, edit=True, private=True)
+
+    async def _close(self, s: HeroSession, outcome: str, turn: Turn) -> None:
+        s.outcome, s.ended_at, s.step = outcome, turn.now, "done"
+        await self.s.store.hero.save_session(s)
+
+    async def _end(self, turn: Turn, s: HeroSession, outcome: str, text: str) -> Reply:
+        await self._close(s, outcome, turn)
+        return Reply(text, edit=True, private=True)
+
+    async def on_timer(self, timer: Timer) -> None:
+        """Tell the person their hold is over, if they are still holding."""
+        session = await self.s.store.hero.session(timer.ref or 0)
+        person = await self.s.store.people.get(timer.person_id)
+        if not session or not person or not session.is_open or session.step != "hold":
+            return
+        if self.s.clock.now() - timer.due_at > timedelta(minutes=10):
+            log.info("skipping stale hold timer %s", timer.id)
+            return
+        result = await self.s.delivery.send(Outbound(
+            to=person.identity, chat_id=person.chat_id, text=self.words.times_up,
+            choices=[self._button(session, "Check in", "ok"), self._button(session, "Stop", "stop")],
+        ))
+        if not result.ok:
+            log.info("time's up for session %s not delivered: %s", session.id, result.status)

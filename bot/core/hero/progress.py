@@ -1,0 +1,56 @@
+"""`/progress`: the level, the sessions, the streak and the last few sessions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.core.context import Services, Turn
+from bot.core.events import Reply
+from bot.core.hero import rules
+
+
+def day_streak(days: set[date], today: date) -> int:
+    """Count consecutive days with practice, ending today (or yesterday, so it isn't lost yet)."""
+    day = today if today in days else today - timedelta(days=1)
+    streak = 0
+    while day in days:
+        streak += 1
+        day -= timedelta(days=1)
+    return streak
+
+
+class Progress:
+    """Summarise a person's practice."""
+
+    def __init__(self, services: Services) -> None:
+        self.s = services
+
+    async def summary(self, turn: Turn, zone: ZoneInfo, extra: list[str]) -> list[Reply]:
+        """Return the `/progress` message."""
+        store, content = self.s.store, self.s.content
+        state = await store.hero.state(turn.person.id, rules.FIRST_LEVEL)
+        completed = await store.hero.completed_times(turn.person.id)
+        local_days = {moment.astimezone(zone).date() for moment in completed}
+        streak = day_streak(local_days, turn.now.astimezone(zone).date())
+        lines = [
+            f"Your next /hero starts at: {content.level(state.level).name}",
+            f"Sessions completed: {len(completed)}",
+            f"Practice streak: {streak} day{'s' if streak != 1 else ''}",
+            *extra,
+        ]
+        history = await store.hero.history(turn.person.id, limit=5)
+        if history:
+            lines.append("\nLast sessions:")
+            for session in history:
+                lines.append(self._line(session.started_at, zone, content.level(session.level).name,
+                                        session.intensity, session.outcome or ""))
+        else:
+            lines.append("\nNo sessions yet. Type /hero to start your first one.")
+        return [Reply("\n".join(lines))]
+
+    @staticmethod
+    def _line(when: datetime, zone: ZoneInfo, level: str, intensity: int | None, outcome: str) -> str:
+        local = when.astimezone(zone).strftime("%a %d %b")
+        felt = f", intensity {intensity}/10" if intensity is not None else ""
+        return f"- {local}: {level}{felt} ({outcome})"

@@ -1,0 +1,124 @@
+"""Questions: safety triage, the FAQ, "did you mean", and the hand-off to the coach."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.content.schema import FaqEntry
+from bot.core import texts
+from bot.core.buttons import Payload, encode
+from bot.core.context import Services, Turn
+from bot.core.events import Choice, Identity, Outbound, Reply
+from bot.core.faq.matcher import Outcome, Verdict
+from bot.core.models import Question
+
+log = logging.getLogger(__name__)
+
+PASSED_ON = (
+    "I'm not sure I have a good answer to that, so I've passed your question to the coach. "
+    "Their reply will come to you here."
+)
+
+
+def answer_text(entry: FaqEntry) -> str:
+    """Format one FAQ answer with its question as a heading."""
+    return f"{entry.question}\n\n{entry.answer}"
+
+
+class Asking:
+    """Answer questions and keep the record the coach's inbox and stats read."""
+
+    def __init__(self, services: Services) -> None:
+        self.s = services
+
+    def _feedback(self, question_id: int) -> list[Choice]:
+        return [Choice("👍 Helpful", encode("q", question_id, "up")),
+                Choice("👎 Not quite", encode("q", question_id, "down"))]
+
+    async def ask(self, turn: Turn, text: str) -> list[Reply]:
+        """Answer a question, suggest close matches, or pass it to the coach."""
+        text = text.strip()
+        if not text:
+            return [Reply("What would you like to know? For example: /ask why tuck the tail?")]
+        minute_ago = turn.now - timedelta(minutes=1)
+        limit = self.s.config.questions_per_minute
+        if await self.s.store.questions.asked_since(turn.person.id, minute_ago) >= limit:
+            return [Reply(f"That's a lot of questions at once (my limit is {limit} a minute). "
+                          "Give me a minute, then ask again.", quote=True)]
+        verdict = self.s.matcher.match(text)
+        question = Question(
+            id=0, person_id=turn.person.id, asked_at=turn.now, text=text,
+            faq_id=verdict.entry.id if verdict.entry else None,
+            confidence=round(verdict.confidence, 4), outcome=str(verdict.outcome),
+            chat_id=turn.origin.chat_id, message_id=turn.origin.message_id,
+        )
+        question.id = await self.s.store.questions.add(question)
+        return [await self._reply(turn, question, verdict)]
+
+    async def _reply(self, turn: Turn, question: Question, verdict: Verdict) -> Reply:
+        if verdict.outcome is Outcome.SAFETY and verdict.entry:
+            return Reply(verdict.entry.answer, quote=True)
+        if verdict.outcome is Outcome.ANSWER and verdict.entry:
+            return Reply(answer_text(verdict.entry), self._feedback(question.id), quote=True)
+        if verdict.outcome is Outcome.SUGGEST and verdict.suggestions:
+            choices = [Choice(entry.question[:60], encode("q", question.id, "f", entry.id))
+                       for entry in verdict.suggestions[:3]]
+            choices.append(Choice("None of these: ask the coach", encode("q", question.id, "coach")))
+            return Reply("I'm not quite sure what you mean. Did you mean one of these?", choices,
+                         quote=True)
+        await self.notify_coaches(turn, question)
+        return Reply(PASSED_ON, quote=True)
+
+    async def notify_coaches(self, turn: Turn, question: Question) -> None:
+        """Send each coach a DM about a question handed to them."""
+        name = turn.person.display_name or turn.person.identity.key
+        for key in sorted(self.s.config.coach_ids):
+            try:
+                coach = Identity.parse(key)
+            except ValueError:
+                continue
+            if coach == turn.person.identity:
+                continue
+            known = await self.s.store.people.find(coach)
+            result = await self.s.delivery.send(Outbound(
+                to=coach, chat_id=known.chat_id if known else None,
+                text=(f"New question #{question.id} from {name} ({turn.person.identity.platform}):\n"
+                      f"{question.text[:1500]}\n\nAnswer with /answer {question.id} your reply"),
+            ))
+            if not result.ok:
+                log.info("coach %s not notified of question %s: %s", key, question.id, result.status)
+
+    async def press(self, turn: Turn, payload: Payload) -> list[Reply]:
+        """Handle 👍/👎, a "did you mean" pick, or "ask the coach"."""
+        question_id, action = payload.number(0), payload.part(1)
+        question = await self.s.store.questions.get(question_id) if question_id else None
+        if question is None or action is None:
+            return [Reply(texts.EXPIRED, alert=True)]
+        if question.person_id != turn.person.id:
+            return [Reply("That question belongs to someone else.", alert=True)]
+        entry = self._entry(question.faq_id)
+        if action in ("up", "down") and question.outcome == "answer" and entry:
+            await self.s.store.questions.set_feedback(question.id, 1 if action == "up" else -1)
+            if action == "up":
+                return [Reply(f"{answer_text(entry)}\n\nThanks, glad it helped!", edit=True)]
+            return [Reply(f"{answer_text(entry)}\n\nThanks for telling me. Shall I pass your "
+                          "question to the coach?",
+                          [Choice("Ask the coach", encode("q", question.id, "coach"))], edit=True)]
+        if action == "f" and question.outcome == "suggest":
+            picked = self._entry(payload.part(2))
+            if picked is None:
+                return [Reply(texts.EXPIRED, alert=True)]
+            await self.s.store.questions.resolve(question.id, "answer", picked.id)
+            return [Reply(answer_text(picked), self._feedback(question.id), edit=True)]
+        if action == "coach" and question.outcome in ("suggest", "answer"):
+            await self.s.store.questions.resolve(question.id, "escalate", question.faq_id)
+            await self.notify_coaches(turn, question)
+            return [Reply(PASSED_ON, edit=True)]
+        return [Reply(texts.EXPIRED, alert=True)]
+
+    def _entry(self, faq_id: str | None) -> FaqEntry | None:
+        try:
+            return self.s.content.faq_entry(faq_id) if faq_id else None
+        except KeyError:
+            return None

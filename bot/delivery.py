@@ -1,0 +1,40 @@
+"""The outbound side: route each message to its platform's sender and report unreachable people."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from bot.core.events import DeliveryResult, DeliveryStatus, Identity, Outbound
+from bot.core.ports import Delivery
+
+log = logging.getLogger(__name__)
+
+UnreachableHook = Callable[[Identity, str], Awaitable[None]]
+
+
+class Router:
+    """One Delivery for the core, fanning out to each connected platform's sender."""
+
+    def __init__(self) -> None:
+        self.senders: dict[str, Delivery] = {}
+        self.on_unreachable: list[UnreachableHook] = []
+
+    def register(self, platform: str, sender: Delivery) -> None:
+        """Connect a platform's sender."""
+        self.senders[platform] = sender
+
+    async def send(self, message: Outbound) -> DeliveryResult:
+        """Send through the person's platform; tell listeners when they can't be reached."""
+        sender = self.senders.get(message.to.platform)
+        if sender is None:
+            return DeliveryResult(DeliveryStatus.FAILED, detail=f"{message.to.platform} not connected")
+        try:
+            result = await sender.send(message)
+        except Exception as exc:
+            log.exception("delivery to %s failed", message.to.key)
+            return DeliveryResult(DeliveryStatus.FAILED, detail=type(exc).__name__)
+        if result.status is DeliveryStatus.UNREACHABLE:
+            for hook in self.on_unreachable:
+                await hook(message.to, result.detail)
+        return result

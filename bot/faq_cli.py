@@ -1,0 +1,83 @@
+"""The `ask` and `faq-eval` commands: try the FAQ matcher from a terminal, no database."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from bot.content.loader import ContentError
+from bot.core.faq import FaqMatcher, Outcome, Verdict, load_faq
+from bot.core.faq.evaluate import EvalFileError, evaluate, load_cases
+
+
+def _matcher(content_dir: Path | None) -> FaqMatcher | None:
+    try:
+        return FaqMatcher(load_faq(content_dir))
+    except ContentError as exc:
+        print("content has problems:", *exc.problems, sep="\n  ", file=sys.stderr)
+        return None
+
+
+def _as_dict(question: str, verdict: Verdict) -> dict[str, object]:
+    entry = verdict.entry
+    shows_answer = verdict.outcome in (Outcome.ANSWER, Outcome.SAFETY) and entry is not None
+    return {
+        "question": question,
+        "faq_id": entry.id if entry else None,
+        "title": entry.question if entry else None,
+        "confidence": round(verdict.confidence, 3),
+        "outcome": verdict.outcome.value,
+        "answer": entry.answer if shows_answer and entry else None,
+        "suggestions": [e.id for e in verdict.suggestions],
+        "red_flag": verdict.red_flag,
+    }
+
+
+def _as_text(question: str, verdict: Verdict) -> str:
+    entry = verdict.entry
+    head = f"? {question}\n"
+    if verdict.outcome is Outcome.SAFETY and entry is not None:
+        return f"{head}! safety ({verdict.red_flag})\n{entry.answer}\n"
+    if verdict.outcome is Outcome.ANSWER and entry is not None:
+        return f"{head}= {entry.id} ({verdict.confidence:.2f}): {entry.question}\n{entry.answer}\n"
+    if verdict.outcome is Outcome.SUGGEST:
+        options = "\n".join(f"  - {e.id}: {e.question}" for e in verdict.suggestions)
+        return f"{head}~ did you mean ({verdict.confidence:.2f}):\n{options}\n"
+    return f"{head}> not sure ({verdict.confidence:.2f}): this goes to the coach\n"
+
+
+def run_ask(questions: list[str], *, as_json: bool, content_dir: Path | None = None) -> int:
+    """Answer each question as the chat would; '-' alone reads one question per stdin line."""
+    matcher = _matcher(content_dir)
+    if matcher is None:
+        return 2
+    if questions == ["-"]:
+        questions = [line.strip() for line in sys.stdin if line.strip()]
+    for question in questions:
+        verdict = matcher.match(question)
+        if as_json:
+            print(json.dumps(_as_dict(question, verdict), ensure_ascii=False))
+        else:
+            print(_as_text(question, verdict))
+    return 0
+
+
+def run_faq_eval(path: Path, content_dir: Path | None = None) -> int:
+    """Evaluate the matcher and the baseline on a JSONL file and print the report."""
+    try:
+        cases = load_cases(path)
+    except (EvalFileError, OSError) as exc:
+        print(f"faq-eval: {exc}", file=sys.stderr)
+        return 2
+    matcher = _matcher(content_dir)
+    if matcher is None:
+        return 2
+    report = evaluate(matcher, cases)
+    print(report.render())
+    if report.misses:
+        print(f"\nherocoach misses ({len(report.misses)}):")
+        for miss in report.misses:
+            print(f"  expected {miss.case.expect}, got {miss.outcome.value} {miss.got or '-'} "
+                  f"({miss.confidence:.2f}): {miss.case.q}")
+    return 0

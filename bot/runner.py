@@ -1,0 +1,57 @@
+"""Start the bot: the console when no tokens are set, otherwise the connected platforms."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from bot.adapters.console import PLATFORM as CONSOLE, ConsoleChat
+from bot.app import Runtime, runtime_from_settings
+from bot.config import Settings
+from bot.content.loader import ContentError
+from bot.logs import setup_logging
+from bot.storage.db import MigrationError
+
+log = logging.getLogger(__name__)
+
+
+async def _open(settings: Settings, db: str | None = None) -> Runtime | None:
+    try:
+        return await runtime_from_settings(settings, database_url=f"sqlite:///{db}" if db else None)
+    except ContentError as exc:
+        print("herocoach: the content has problems:\n" + "\n".join(exc.problems), file=sys.stderr)
+    except (MigrationError, ValueError, OSError) as exc:
+        print(f"herocoach: cannot open the database: {exc}", file=sys.stderr)
+    return None
+
+
+async def run_console(settings: Settings, user: str = "you", db: str | None = None) -> int:
+    """Chat in this terminal until EOF; return the exit code."""
+    # The chat shares the terminal with the log, so only warnings and errors go there.
+    setup_logging("WARNING" if settings.log_level in ("INFO", "DEBUG") else settings.log_level,
+                  settings.secrets())
+    runtime = await _open(settings, db)
+    if runtime is None:
+        return 2
+    chat = ConsoleChat(runtime.coach, user.strip() or "you")
+    runtime.router.register(CONSOLE, chat)
+    runtime.clockwork.start()
+    try:
+        await chat.run()
+    finally:
+        await runtime.close()
+    return 0
+
+
+def run_bot(settings: Settings) -> int:
+    """Run with the platforms whose tokens are set, or the console when none are."""
+    if not settings.telegram_bot_token and not settings.discord_bot_token:
+        try:
+            return asyncio.run(run_console(settings))
+        except KeyboardInterrupt:
+            return 0
+    setup_logging(settings.log_level, settings.secrets())
+    from bot.platforms import run_platforms
+
+    return asyncio.run(run_platforms(settings))

@@ -1,0 +1,119 @@
+"""Open the SQLite database in WAL mode and bring its schema up to date."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+class MigrationError(RuntimeError):
+    """A migration file is misnamed, out of sequence, or failed to apply."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One numbered SQL file from `migrations/`."""
+
+    version: int
+    path: Path
+
+
+def default_migrations_dir() -> Path:
+    """Return the `migrations/` folder shipped beside the `bot` package."""
+    return Path(__file__).resolve().parents[2] / "migrations"
+
+
+def to_db(when: datetime) -> str:
+    """Format an aware datetime as fixed-width UTC text, so text order is time order."""
+    if when.tzinfo is None:
+        raise ValueError("refusing to store a naive datetime")
+    return when.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
+
+
+def from_db(text: str) -> datetime:
+    """Parse a timestamp written by `to_db`."""
+    return datetime.strptime(text, TIMESTAMP_FORMAT).replace(tzinfo=UTC)
+
+
+def sqlite_path(database_url: str) -> str:
+    """Turn `sqlite:///relative.db`, `sqlite:////abs.db` or a bare path into a file path."""
+    if database_url.startswith("sqlite:///"):
+        return database_url.removeprefix("sqlite:///") or ":memory:"
+    if "://" in database_url:
+        scheme = database_url.split("://", 1)[0]
+        raise ValueError(f"DATABASE_URL scheme '{scheme}' is not supported yet; use sqlite:///path.db")
+    return database_url
+
+
+def discover_migrations(folder: Path | None = None) -> list[Migration]:
+    """List the migrations in order, checking they are numbered 1, 2, 3 … with no gaps."""
+    folder = folder or default_migrations_dir()
+    found: list[Migration] = []
+    for path in sorted(folder.glob("*.sql")):
+        match = MIGRATION_NAME.match(path.name)
+        if not match:
+            raise MigrationError(f"{path.name}: migrations are named NNNN_description.sql")
+        found.append(Migration(int(match.group(1)), path))
+    for expected, migration in enumerate(found, start=1):
+        if migration.version != expected:
+            raise MigrationError(f"{migration.path.name}: expected migration number {expected:04d}")
+    return found
+
+
+async def schema_version(db: aiosqlite.Connection) -> int:
+    """Return the schema version recorded in the database header."""
+    async with db.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def migrate(
+    db: aiosqlite.Connection, folder: Path | None = None, target: int | None = None
+) -> int:
+    """Apply every pending migration, each in its own transaction; return the new version."""
+    current = await schema_version(db)
+    for migration in discover_migrations(folder):
+        if migration.version <= current or (target is not None and migration.version > target):
+            continue
+        sql = migration.path.read_text(encoding="utf-8")
+        # user_version lives in the database header and is written inside the same
+        # transaction, so a failed migration leaves neither its tables nor its number.
+        script = f"BEGIN;\n{sql}\n;PRAGMA user_version = {migration.version};\nCOMMIT;"
+        try:
+            await db.executescript(script)
+        except Exception as exc:
+            if db.in_transaction:
+                await db.rollback()
+            raise MigrationError(f"{migration.path.name} failed: {exc}") from exc
+        log.info("applied migration %s", migration.path.name)
+        current = migration.version
+    return current
+
+
+async def connect(database_url: str, migrations: Path | None = None) -> aiosqlite.Connection:
+    """Open the database, switch on WAL and foreign keys, and migrate it."""
+    path = sqlite_path(database_url)
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = await aiosqlite.connect(path, isolation_level=None)
+    db.row_factory = aiosqlite.Row
+    await db.execute("PRAGMA journal_mode=WAL")
+    await db.execute("PRAGMA foreign_keys=ON")
+    await db.execute("PRAGMA busy_timeout=5000")
+    await db.execute("PRAGMA synchronous=NORMAL")
+    try:
+        await migrate(db, migrations)
+    except BaseException:
+        await db.close()
+        raise
+    return db

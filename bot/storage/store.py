@@ -1,0 +1,343 @@
+"""The repository interface over SQLite: one object, one sub-repository per feature."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+
+import aiosqlite
+
+from bot.core.events import Identity
+from bot.core.models import HeroSession, HeroState, Person, Question, Timer
+from bot.storage.db import connect, from_db, to_db
+
+
+def _maybe_time(text: str | None) -> datetime | None:
+    return from_db(text) if text else None
+
+
+class Base:
+    """Shared access to the connection and its write lock."""
+
+    def __init__(self, db: aiosqlite.Connection, lock: asyncio.Lock) -> None:
+        self.db = db
+        self.lock = lock
+
+    async def fetchone(self, sql: str, params: tuple = ()) -> aiosqlite.Row | None:
+        """Run a query and return its first row."""
+        async with self.db.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
+        """Run a query and return all rows."""
+        async with self.db.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Run a block as one IMMEDIATE transaction, serialised on this connection."""
+        async with self.lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                await self.db.rollback()
+                raise
+            await self.db.commit()
+
+
+class People(Base):
+    """People: one row per platform identity."""
+
+    @staticmethod
+    def _person(row: aiosqlite.Row, is_new: bool = False) -> Person:
+        return Person(
+            id=row["id"], identity=Identity(row["platform"], row["user_id"]),
+            display_name=row["display_name"], chat_id=row["chat_id"], timezone=row["timezone"],
+            created_at=from_db(row["created_at"]), is_new=is_new,
+        )
+
+    async def find(self, identity: Identity) -> Person | None:
+        """Return the person with this identity, if known."""
+        row = await self.fetchone(
+            "SELECT * FROM people WHERE platform = ? AND user_id = ?",
+            (identity.platform, identity.user_id),
+        )
+        return self._person(row) if row else None
+
+    async def get(self, person_id: int) -> Person | None:
+        """Return the person with this row id, if any."""
+        row = await self.fetchone("SELECT * FROM people WHERE id = ?", (person_id,))
+        return self._person(row) if row else None
+
+    async def upsert(
+        self, identity: Identity, now: datetime, chat_id: str | None, display_name: str
+    ) -> Person:
+        """Return the person, creating them on first contact and noting their private chat."""
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "INSERT INTO people (platform, user_id, display_name, chat_id, created_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, user_id) DO NOTHING",
+                (identity.platform, identity.user_id, display_name[:100], chat_id, to_db(now)),
+            )
+            created = cursor.rowcount == 1
+            if not created and chat_id is not None:
+                await db.execute(
+                    "UPDATE people SET chat_id = ?, display_name = ? WHERE platform = ? AND user_id = ?",
+                    (chat_id, display_name[:100], identity.platform, identity.user_id),
+                )
+        person = await self.find(identity)
+        assert person is not None  # noqa: S101 - inserted or found just above
+        person.is_new = created
+        return person
+
+    async def set_timezone(self, person_id: int, zone: str) -> None:
+        """Store the person's IANA time zone."""
+        async with self.transaction() as db:
+            await db.execute("UPDATE people SET timezone = ? WHERE id = ?", (zone, person_id))
+
+    async def forget(self, person_id: int) -> None:
+        """Delete the person; every table that refers to them cascades."""
+        async with self.transaction() as db:
+            await db.execute("DELETE FROM people WHERE id = ?", (person_id,))
+
+    async def count(self) -> int:
+        """Return how many people the bot knows."""
+        row = await self.fetchone("SELECT COUNT(*) FROM people")
+        return int(row[0]) if row else 0
+
+
+class Hero(Base):
+    """Progression state and the practice log."""
+
+    async def state(self, person_id: int, default_level: str) -> HeroState:
+        """Return the person's progression state, or a fresh one at `default_level`."""
+        row = await self.fetchone("SELECT * FROM progression WHERE person_id = ?", (person_id,))
+        if row is None:
+            return HeroState(person_id, default_level)
+        return HeroState(
+            person_id, row["level"], row["comfortable_streak"], bool(row["needs_safety_check"])
+        )
+
+    async def save_state(self, state: HeroState, now: datetime) -> None:
+        """Write the progression state."""
+        async with self.transaction() as db:
+            await db.execute(
+                "INSERT INTO progression (person_id, level, comfortable_streak, needs_safety_check,"
+                " updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET"
+                " level = excluded.level, comfortable_streak = excluded.comfortable_streak,"
+                " needs_safety_check = excluded.needs_safety_check, updated_at = excluded.updated_at",
+                (state.person_id, state.level, state.comfortable_streak,
+                 int(state.needs_safety_check), to_db(now)),
+            )
+
+    @staticmethod
+    def _session(row: aiosqlite.Row) -> HeroSession:
+        return HeroSession(
+            id=row["id"], person_id=row["person_id"], started_at=from_db(row["started_at"]),
+            step=row["step"], start_level=row["start_level"], level=row["level"],
+            round=row["round"], too_intense=bool(row["too_intense"]), intensity=row["intensity"],
+            felt=row["felt"], outcome=row["outcome"], ended_at=_maybe_time(row["ended_at"]),
+        )
+
+    async def open_session(self, person_id: int) -> HeroSession | None:
+        """Return the person's unfinished session, if any."""
+        row = await self.fetchone(
+            "SELECT * FROM hero_sessions WHERE person_id = ? AND ended_at IS NULL"
+            " ORDER BY id DESC LIMIT 1", (person_id,),
+        )
+        return self._session(row) if row else None
+
+    async def session(self, session_id: int) -> HeroSession | None:
+        """Return a session by id."""
+        row = await self.fetchone("SELECT * FROM hero_sessions WHERE id = ?", (session_id,))
+        return self._session(row) if row else None
+
+    async def start_session(self, person_id: int, step: str, level: str, now: datetime) -> HeroSession:
+        """Abandon any open session and start a new one."""
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE hero_sessions SET ended_at = ?, outcome = 'abandoned'"
+                " WHERE person_id = ? AND ended_at IS NULL", (to_db(now), person_id),
+            )
+            cursor = await db.execute(
+                "INSERT INTO hero_sessions (person_id, started_at, step, start_level, level)"
+                " VALUES (?, ?, ?, ?, ?)", (person_id, to_db(now), step, level, level),
+            )
+            session_id = cursor.lastrowid
+        session = await self.session(int(session_id or 0))
+        assert session is not None  # noqa: S101 - inserted just above
+        return session
+
+    async def save_session(self, session: HeroSession) -> None:
+        """Write a session's progress."""
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE hero_sessions SET step = ?, round = ?, level = ?, too_intense = ?,"
+                " intensity = ?, felt = ?, outcome = ?, ended_at = ? WHERE id = ?",
+                (session.step, session.round, session.level, int(session.too_intense),
+                 session.intensity, session.felt, session.outcome,
+                 to_db(session.ended_at) if session.ended_at else None, session.id),
+            )
+
+    async def history(self, person_id: int, limit: int = 5) -> list[HeroSession]:
+        """Return the person's most recent ended sessions, newest first."""
+        rows = await self.fetchall(
+            "SELECT * FROM hero_sessions WHERE person_id = ? AND ended_at IS NOT NULL"
+            " ORDER BY id DESC LIMIT ?", (person_id, limit),
+        )
+        return [self._session(row) for row in rows]
+
+    async def completed_times(self, person_id: int) -> list[datetime]:
+        """Return when each completed session ended, newest first."""
+        rows = await self.fetchall(
+            "SELECT ended_at FROM hero_sessions WHERE person_id = ? AND outcome = 'completed'"
+            " ORDER BY ended_at DESC", (person_id,),
+        )
+        return [from_db(row[0]) for row in rows]
+
+    async def completed_count(self) -> int:
+        """Return how many sessions everyone has completed."""
+        row = await self.fetchone("SELECT COUNT(*) FROM hero_sessions WHERE outcome = 'completed'")
+        return int(row[0]) if row else 0
+
+
+class Questions(Base):
+    """Questions, what the bot did with them, feedback and the coach's answers."""
+
+    @staticmethod
+    def _question(row: aiosqlite.Row) -> Question:
+        return Question(
+            id=row["id"], person_id=row["person_id"], asked_at=from_db(row["asked_at"]),
+            text=row["text"], faq_id=row["faq_id"], confidence=row["confidence"],
+            outcome=row["outcome"], chat_id=row["chat_id"], message_id=row["message_id"],
+            feedback=row["feedback"], answer=row["answer"],
+            answered_at=_maybe_time(row["answered_at"]),
+        )
+
+    async def add(self, question: Question) -> int:
+        """Store a question and return its id."""
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "INSERT INTO questions (person_id, asked_at, text, faq_id, confidence, outcome,"
+                " chat_id, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (question.person_id, to_db(question.asked_at), question.text, question.faq_id,
+                 question.confidence, question.outcome, question.chat_id, question.message_id),
+            )
+            return int(cursor.lastrowid or 0)
+
+    async def get(self, question_id: int) -> Question | None:
+        """Return a question by id."""
+        row = await self.fetchone("SELECT * FROM questions WHERE id = ?", (question_id,))
+        return self._question(row) if row else None
+
+    async def set_feedback(self, question_id: int, value: int) -> None:
+        """Record 👍 (+1) or 👎 (-1) on an answered question."""
+        async with self.transaction() as db:
+            await db.execute("UPDATE questions SET feedback = ? WHERE id = ?", (value, question_id))
+
+    async def resolve(self, question_id: int, outcome: str, faq_id: str | None) -> None:
+        """Record what became of a question after a "did you mean" choice."""
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE questions SET outcome = ?, faq_id = ? WHERE id = ?",
+                (outcome, faq_id, question_id),
+            )
+
+    async def inbox(self, limit: int = 20) -> list[Question]:
+        """Return the questions handed to the coach and not yet answered, oldest first."""
+        rows = await self.fetchall(
+            "SELECT * FROM questions WHERE outcome = 'escalate' AND answered_at IS NULL"
+            " ORDER BY id LIMIT ?", (limit,),
+        )
+        return [self._question(row) for row in rows]
+
+    async def answer(self, question_id: int, text: str, coach: str, now: datetime) -> bool:
+        """Store the coach's answer; False when the question is unknown or already answered."""
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE questions SET answer = ?, answered_by = ?, answered_at = ?"
+                " WHERE id = ? AND answered_at IS NULL", (text, coach, to_db(now), question_id),
+            )
+            return cursor.rowcount == 1
+
+    async def mark_relayed(self, question_id: int, now: datetime) -> None:
+        """Note that the coach's answer reached the asker."""
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE questions SET relayed_at = ? WHERE id = ?", (to_db(now), question_id)
+            )
+
+    async def unrelayed(self, person_id: int) -> list[Question]:
+        """Return the coach's answers that have not reached this person yet."""
+        rows = await self.fetchall(
+            "SELECT * FROM questions WHERE person_id = ? AND answered_at IS NOT NULL"
+            " AND relayed_at IS NULL ORDER BY id", (person_id,),
+        )
+        return [self._question(row) for row in rows]
+
+    async def asked_since(self, person_id: int, since: datetime) -> int:
+        """Return how many questions the person asked since a moment."""
+        row = await self.fetchone(
+            "SELECT COUNT(*) FROM questions WHERE person_id = ? AND asked_at >= ?",
+            (person_id, to_db(since)),
+        )
+        return int(row[0]) if row else 0
+
+    async def outcome_counts(self) -> dict[str, int]:
+        """Return how many questions ended in each outcome."""
+        rows = await self.fetchall("SELECT outcome, COUNT(*) FROM questions GROUP BY outcome")
+        return {row[0]: int(row[1]) for row in rows}
+
+
+class Timers(Base):
+    """One-shot timers, claimed before they fire so a restart never fires one twice."""
+
+    async def add(self, person_id: int, kind: str, ref: int | None, due_at: datetime) -> int:
+        """Store a timer and return its id."""
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "INSERT INTO timers (person_id, kind, ref, due_at) VALUES (?, ?, ?, ?)",
+                (person_id, kind, ref, to_db(due_at)),
+            )
+            return int(cursor.lastrowid or 0)
+
+    async def claim_due(self, now: datetime, limit: int = 500) -> list[Timer]:
+        """Mark due timers fired and return them; a timer is claimed exactly once."""
+        async with self.transaction() as db, db.execute(
+            "UPDATE timers SET fired_at = ? WHERE id IN (SELECT id FROM timers"
+            " WHERE fired_at IS NULL AND due_at <= ? ORDER BY due_at LIMIT ?)"
+            " RETURNING id, person_id, kind, ref, due_at",
+            (to_db(now), to_db(now), limit),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [Timer(r[0], r[1], r[2], r[3], from_db(r[4])) for r in rows]
+
+    async def next_due(self) -> datetime | None:
+        """Return when the earliest unfired timer falls due."""
+        row = await self.fetchone("SELECT MIN(due_at) FROM timers WHERE fired_at IS NULL")
+        return from_db(row[0]) if row and row[0] else None
+
+
+class Store:
+    """The storage the core is given; PostgreSQL could stand in behind the same methods."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+        lock = asyncio.Lock()
+        self.people = People(db, lock)
+        self.hero = Hero(db, lock)
+        self.questions = Questions(db, lock)
+        self.timers = Timers(db, lock)
+
+    @classmethod
+    async def open(cls, database_url: str, migrations: Path | None = None) -> Store:
+        """Connect, migrate, and return a ready store."""
+        return cls(await connect(database_url, migrations))
+
+    async def close(self) -> None:
+        """Close the connection."""
+        await self.db.close()
