@@ -1,0 +1,1 @@
+"""HeroCoach: a chat coaching bot."""

@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             print("usage: herocoach schedule preview --tz ZONE ...", file=sys.stderr)
             return 2
         return run_preview(tz=args.tz, every=args.every, window=args.window, days=args.days,
-                           start=getattr(args, "from"), count=args.count)
+                           start=args.start, count=args.count)
     from bot.runner import run_bot, run_console
 
     settings = _settings()

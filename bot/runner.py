@@ -6,7 +6,8 @@ import asyncio
 import logging
 import sys
 
-from bot.adapters.console import PLATFORM as CONSOLE, ConsoleChat
+from bot.adapters.console import PLATFORM as CONSOLE
+from bot.adapters.console import ConsoleChat
 from bot.app import Runtime, runtime_from_settings
 from bot.config import Settings
 from bot.content.loader import ContentError

@@ -1,0 +1,1 @@
+"""Adapters that translate between chat platforms and the neutral core."""

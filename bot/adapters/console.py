@@ -8,8 +8,16 @@ from typing import TextIO
 
 from bot.core.coach import Coach
 from bot.core.events import (
-    ButtonPress, Choice, Command, DeliveryResult, DeliveryStatus, Identity, Origin, Outbound,
-    Reply, Text,
+    ButtonPress,
+    Choice,
+    Command,
+    DeliveryResult,
+    DeliveryStatus,
+    Identity,
+    Origin,
+    Outbound,
+    Reply,
+    Text,
 )
 
 PLATFORM = "console"

@@ -9,8 +9,17 @@ from dataclasses import dataclass, field
 
 from bot.core.coach import Coach
 from bot.core.events import (
-    ButtonPress, Choice, Command, DeliveryResult, DeliveryStatus, Identity, Origin, Outbound,
-    Reply, ReplyToBot, Text,
+    ButtonPress,
+    Choice,
+    Command,
+    DeliveryResult,
+    DeliveryStatus,
+    Identity,
+    Origin,
+    Outbound,
+    Reply,
+    ReplyToBot,
+    Text,
 )
 
 

@@ -1,0 +1,1 @@
+"""Storage: SQLite with numbered migrations."""

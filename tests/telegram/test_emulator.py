@@ -17,6 +17,8 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    MessageHandler,
+    filters,
 )
 
 from tests.telegram import updates
@@ -88,6 +90,30 @@ async def test_start_command_is_answered(emulator: TelegramEmulator) -> None:
     assert [call.method for call in emulator.calls[:2]] == ["getMe", "deleteWebhook"]
     offsets = [params.get("offset") for params in emulator.calls_to("getUpdates")]
     assert injected["update_id"] + 1 in offsets
+
+
+async def test_group_command_and_reply_to_bot(emulator: TelegramEmulator) -> None:
+    seen: list[str] = []
+
+    async def hero(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await update.effective_chat.send_message("Hero pose, step 1")
+
+    async def replied(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        seen.append(f"{update.message.text} -> {update.message.reply_to_message.text}")
+
+    app = builder(emulator).build()
+    app.add_handler(CommandHandler("hero", hero))
+    app.add_handler(MessageHandler(filters.REPLY, replied))
+    async with polling(app):
+        emulator.inject(updates.command(ALICE, "/hero@other_bot", chat=GROUP))
+        emulator.inject(updates.command(ALICE, f"/hero@{emulator.bot.username}", chat=GROUP))
+        await emulator.wait_for("sendMessage")
+        [step] = emulator.sent_messages(GROUP["id"])
+        reply = emulator.inject(updates.reply_to(BOB, "done!", step))
+        await emulator.wait_for("getUpdates", lambda p: p.get("offset", 0) > reply["update_id"])
+    assert step["text"] == "Hero pose, step 1"
+    assert len(emulator.calls_to("sendMessage")) == 1
+    assert seen == ["done! -> Hero pose, step 1"]
 
 
 async def test_callback_query_round_trip(emulator: TelegramEmulator) -> None:
@@ -191,6 +217,22 @@ async def test_valid_html_with_escaped_user_text(bot: Bot) -> None:
     assert (bold.type, bold.offset, bold.length) == ("bold", 0, len(user_text) + 1)
     assert link.url == "https://example.com/?a=1&b=2"
     assert sent.text_html == body.replace("&amp;b=2", "&b=2")
+
+
+async def test_html_entities_use_utf16_offsets(bot: Bot) -> None:
+    body = (
+        '<pre><code class="language-python">x = 1</code></pre>&#128512;'
+        "<tg-spoiler>s</tg-spoiler><blockquote expandable><i>q</i></blockquote>"
+    )
+    sent = await bot.send_message(ALICE.id, body, parse_mode="HTML")
+    assert sent.text == "x = 1😀sq"
+    summary = [(e.type, e.offset, e.length, e.language) for e in sent.entities]
+    assert summary == [
+        ("pre", 0, 5, "python"),
+        ("spoiler", 7, 1, None),
+        ("expandable_blockquote", 8, 1, None),
+        ("italic", 8, 1, None),
+    ]
 
 
 async def test_non_actionable_updates_are_parsed(emulator: TelegramEmulator, bot: Bot) -> None:

@@ -130,7 +130,8 @@ def parse_html(source: str) -> tuple[str, list[JSON]]:
     out: list[str] = []
     units = 0
     stack: list[_Open] = []
-    entities: list[JSON] = []
+    # Outer tags first at equal spans, as Telegram lists them; the tag's byte offset orders them.
+    entities: list[tuple[int, JSON]] = []
     position = 0
     while (special := _SPECIAL.search(source, position)) is not None:
         chunk = source[position : special.start()]
@@ -158,7 +159,7 @@ def parse_html(source: str) -> tuple[str, list[JSON]]:
             tag = stack.pop()
             entity = _entity(tag, units - tag.offset, stack)
             if entity is not None and entity["length"] > 0:
-                entities.append(entity)
+                entities.append((tag.byte_offset, entity))
         elif (match := _START.match(source, index)) is not None:
             tag = _Open(match.group(1).lower(), _attributes(match.group(2)), units, byte_offset)
             _check_start(tag, stack)
@@ -169,8 +170,8 @@ def parse_html(source: str) -> tuple[str, list[JSON]]:
     out.append(source[position:])
     if stack:
         raise EntityParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].name}"')
-    entities.sort(key=lambda entity: (entity["offset"], -entity["length"]))
-    return "".join(out), entities
+    entities.sort(key=lambda item: (item[1]["offset"], -item[1]["length"], item[0]))
+    return "".join(out), [entity for _, entity in entities]
 
 
 def check_text(params: JSON) -> tuple[str, list[JSON]]:

@@ -13,6 +13,7 @@ So across a DST change nothing is skipped or doubled, and 09:30 stays 09:30 loca
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -20,7 +21,6 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 _ALL_DAYS = frozenset(range(7))
-_ONE_SECOND = timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
@@ -94,17 +94,17 @@ def _gap_end(zone: tzinfo | None, before: datetime, after: datetime) -> datetime
 
     For a wall time inside a gap, fold=1 maps to an instant before the transition and fold=0
     to one after it, so the transition lies in (before, after]. Offsets change on whole
-    seconds, and the gap is at most a day, so this bisection takes under 17 steps.
+    seconds and a gap is at most a day long, so bisecting whole seconds takes under 18 steps.
     """
     offset = before.astimezone(zone).utcoffset()
-    low, high = before, after
-    while high - low > _ONE_SECOND:
-        middle = low + (high - low) // 2
-        if middle.astimezone(zone).utcoffset() == offset:
+    low, high = math.floor(before.timestamp()), math.ceil(after.timestamp())
+    while high - low > 1:
+        middle = (low + high) // 2
+        if datetime.fromtimestamp(middle, tz=zone).utcoffset() == offset:
             low = middle
         else:
             high = middle
-    return high.astimezone(zone)
+    return datetime.fromtimestamp(high, tz=zone)
 
 
 def _next_on_days(

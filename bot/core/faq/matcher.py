@@ -37,11 +37,12 @@ _TYPO_CREDIT = 0.7
 _STOP_WORDS = frozenset("""
 a an the i im ive id me my mine myself we us our you your youre u ur it its itself this that
 these those is are am was were be been being do does did doing done have has had having to of
-in on at by for from with about into onto over under up down out off as so than too very just
+in on at by for from with about into onto over up down out off as so than too very just
 really also and or but if then there here some any all much more most many lot lots bit little
 can could should would will shall may might must ok okay please thanks thank hi hey hello yes
 no not dont doesnt didnt cant cannot wont isnt arent wasnt get gets got getting go going gonna
-wanna want need like know thing things stuff way kind sort actually maybe still even well one
+wanna want need like know thing things stuff way kind sort actually maybe even well one
+supposed meant keep keeps say says saying said tell told explain explained
 pose they them their he him his she her
 s t ll d re ve m
 """.split())
@@ -56,15 +57,24 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bback\s+bend"), "backbend"),
     (re.compile(r"\bhip\s*flex(?:o|e)rs?\b"), "flexor"),
     (re.compile(r"\bhalf\s+(?:an\s+)?hour\b"), "30 minute"),
+    (re.compile(r"\b(?:in\s+(?:and|n|&)\s+out|back\s+(?:and|n|&)\s+forth|to\s+and\s+fro)\b"),
+     "easeinout"),
+    (re.compile(r"\b(?:get|gets|getting|got|stand|stands|standing|stood)\s+up\b"), "stand"),
+    # "sit back" and "lean back" are movements, not the back that aches.
+    (re.compile(r"\b(?:sit|sits|sitting|sat)\s+back\b"), "sit"),
+    (re.compile(r"\b(?:lean|leans|leaning|lie|lies|lying|lay|laying)\s+back\b"), "recline"),
     (re.compile(r"\bpins?\s+and\s+needles?\b"), "tingling"),
     (re.compile(r"\btoo\s+(?:much|intense|strong|hard|deep)\b"), "intense"),
+    (re.compile(r"\btoo\s+(?:painful|sore|uncomfortable)\b"), "intense pain"),
+    (re.compile(r"\bbody\s+parts?\b"), "muscle"),
+    (re.compile(r"\btake\s+away\b"), "help"),
     (re.compile(r"\bgood\s+(?:morning|afternoon|evening|night|day)\b"), "hello"),
 )
 
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "virasana": ("hero",), "heros": ("hero",), "heroes": ("hero",), "veerasana": ("hero",),
-    "glutes": ("glute",), "gluteus": ("glute",), "butt": ("glute",), "bum": ("glute",),
-    "buttock": ("glute",), "buttocks": ("glute",), "booty": ("glute",), "bottom": ("glute",),
+    "glutes": ("glute",), "gluteus": ("glute",), "butt": ("glute", "hip"), "bum": ("glute", "hip"),
+    "buttock": ("glute",), "buttocks": ("glute",), "booty": ("glute",), "bottom": ("glute", "hip"),
     "quads": ("quad",), "quadriceps": ("quad",), "thigh": ("quad",), "thighs": ("quad",),
     "tailbone": ("tail",), "coccyx": ("tail",), "flexors": ("flexor",), "flexers": ("flexor",),
     "flexer": ("flexor",), "psoas": ("flexor",), "iliopsoas": ("flexor",),
@@ -83,7 +93,11 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "sec": ("second",), "hourly": ("hour",), "lumbar": ("lower", "back"),
     "warmup": ("warm", "up"), "sanskrit": ("mean",), "meaning": ("mean",),
     "whats": ("what",), "hows": ("how",), "wheres": ("where",), "whos": ("who",),
-    "timing": ("time",), "deep": ("depth",), "deeper": ("depth",), "deepen": ("depth",),
+    "link": ("connect",), "linked": ("connect",), "connection": ("connect",),
+    "connected": ("connect",), "related": ("connect",), "relate": ("connect",),
+    "fix": ("help",), "cure": ("help",), "relieve": ("help",), "relief": ("help",),
+    "reduce": ("help",), "talk": ("talk",), "speak": ("talk",), "chat": ("talk",), "reminder": ("remind",),
+    "reminders": ("remind",), "timing": ("time",), "deep": ("depth",), "deeper": ("depth",), "deepen": ("depth",),
     "further": ("depth",), "daily": ("every", "day"), "everyday": ("every", "day"),
     "prepare": ("prepare",), "preparation": ("prepare",), "prep": ("prepare",),
     "strain": ("discomfort",), "strained": ("discomfort",), "pressure": ("discomfort",),
@@ -163,7 +177,7 @@ class FaqMatcher:
         entries: Sequence[FaqEntry],
         *,
         answer_threshold: float = 0.42,
-        suggest_threshold: float = 0.3,
+        suggest_threshold: float = 0.28,
         margin: float = 0.04,
     ) -> None:
         if not entries:
@@ -240,7 +254,8 @@ class FaqMatcher:
             best_doc = max(self._score(query, doc) for doc in docs)
             coverage = sum(w * query.credit[t] for t, w in query.weights.items()
                            if t in bag.weights) / query.total
-            ranked.append((round(0.7 * best_doc + 0.3 * coverage * best_doc ** 0.5, 6), entry))
+            score = 0.7 * best_doc + 0.3 * coverage * best_doc ** 0.5
+            ranked.append((round(score, 6), entry))
         ranked.sort(key=lambda pair: pair[0], reverse=True)
         return ranked
 

@@ -1,0 +1,1 @@
+"""The guided Hero pose progression."""

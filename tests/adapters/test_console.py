@@ -1,0 +1,81 @@
+"""The console chat as a person uses it: `python -m bot console` with a script on stdin."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.console import ConsoleChat
+from bot.core.events import ButtonPress, Choice, Command, Identity, Outbound, Text
+from tests.conftest import World
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_console(tmp_path: Path, script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'console.db'}"}
+    for name in ("TELEGRAM_BOT_TOKEN", "DISCORD_BOT_TOKEN"):
+        env.pop(name, None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], input=script, capture_output=True, text=True,
+        timeout=60, env=env, cwd=tmp_path,
+    )
+
+
+def test_scripted_hero_session_by_pressing_1_and_a_question(tmp_path: Path) -> None:
+    script = "/start\n/hero\n" + "1\n" * 10 + "why do i need to tuck my tail\n"
+    done = run_console(tmp_path, script, "console", "--user", "ann")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "not a clinician" in out
+    assert "Set up: High seat" in out and "round 3 of 3" in out and "hold still for" in out
+    assert "Logged: High seat, intensity 0/10, felt most: front of thighs." in out
+    assert "tuck the tail" in out.lower() and "[1] 👍 Helpful" in out
+    assert "Traceback" not in done.stderr
+
+
+def test_make_run_path_opens_console_without_tokens(tmp_path: Path) -> None:
+    done = run_console(tmp_path, "/help\n")
+    assert done.returncode == 0, done.stderr
+    assert "/hero - a guided" in done.stdout
+
+
+def test_progress_survives_a_restart(tmp_path: Path) -> None:
+    run_console(tmp_path, "/hero\n" + "1\n" * 10, "console", "--user", "bo")
+    again = run_console(tmp_path, "/progress\n", "console", "--user", "bo")
+    assert "Sessions completed: 1" in again.stdout
+
+
+@pytest.fixture
+def console(world: World, tmp_path: Path):
+    out = (tmp_path / "out.txt").open("w+", encoding="utf-8")
+    chat = ConsoleChat(world.runtime.coach, "ann", out=out, interactive=False)
+    world.runtime.router.register("console", chat)
+    yield chat, out
+    out.close()
+
+
+async def test_numbers_and_labels_press_the_latest_buttons(console) -> None:
+    chat, _ = console
+    chat.choices = [Choice("Done holding", "h:1:hold:ok"), Choice("Stop", "h:1:hold:stop")]
+    assert isinstance(chat.to_event("2"), ButtonPress)
+    assert chat.to_event("done HOLDING").payload == "h:1:hold:ok"
+    assert isinstance(chat.to_event("3"), Text)
+    assert isinstance(chat.to_event("/hero now"), Command)
+    assert chat.to_event("   ") is None
+
+
+async def test_messages_sent_on_its_own_are_printed(console) -> None:
+    chat, out = console
+    result = await chat.send(Outbound(Identity("console", "ann"), "Time's up.",
+                                      [Choice("Check in", "h:1:hold:ok")]))
+    assert result.ok
+    assert not (await chat.send(Outbound(Identity("console", "bob"), "hi"))).ok
+    out.seek(0)
+    printed = out.read()
+    assert "bot> Time's up." in printed and "[1] Check in" in printed
+    assert chat.choices[0].label == "Check in"
