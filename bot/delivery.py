@@ -35,6 +35,14 @@ class Router:
             log.exception("delivery to %s failed", message.to.key)
             return DeliveryResult(DeliveryStatus.FAILED, detail=type(exc).__name__)
         if result.status is DeliveryStatus.UNREACHABLE:
-            for hook in self.on_unreachable:
-                await hook(message.to, result.detail)
+            await self.report_unreachable(message.to, result.detail)
         return result
+
+    async def report_unreachable(self, identity: Identity, detail: str) -> None:
+        """Tell listeners a person can't be reached (blocked the bot, closed their DMs)."""
+        log.info("%s is unreachable: %s", identity.key, detail)
+        for hook in self.on_unreachable:
+            try:
+                await hook(identity, detail)
+            except Exception:
+                log.exception("unreachable hook failed for %s", identity.key)

@@ -85,7 +85,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "supta": ("recline",), "physio": ("doctor",), "physiotherapist": ("doctor",),
     "gp": ("doctor",), "dr": ("doctor",), "human": ("coach",), "person": ("coach",),
     "teacher": ("coach",), "instructor": ("coach",), "office": ("desk",),
-    "breathe": ("breath",), "breathing": ("breath",), "breath": ("breath",),
+    "breathe": ("breath",), "breathing": ("breath",),
     "breaths": ("breath",), "hurt": ("pain",), "hurts": ("pain",), "hurting": ("pain",),
     "painful": ("pain",), "ache": ("pain",), "aches": ("pain",), "aching": ("pain",),
     "achy": ("pain",), "sore": ("pain",), "apt": ("anterior", "pelvic", "tilt"),
@@ -96,12 +96,12 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "link": ("connect",), "linked": ("connect",), "connection": ("connect",),
     "connected": ("connect",), "related": ("connect",), "relate": ("connect",),
     "fix": ("help",), "cure": ("help",), "relieve": ("help",), "relief": ("help",),
-    "reduce": ("help",), "talk": ("talk",), "speak": ("talk",), "chat": ("talk",), "reminder": ("remind",),
-    "reminders": ("remind",), "timing": ("time",), "deep": ("depth",), "deeper": ("depth",), "deepen": ("depth",),
-    "further": ("depth",), "daily": ("every", "day"), "everyday": ("every", "day"),
-    "prepare": ("prepare",), "preparation": ("prepare",), "prep": ("prepare",),
+    "reduce": ("help",), "speak": ("talk",), "chat": ("talk",), "reminder": ("remind",),
+    "reminders": ("remind",), "timing": ("time",), "deep": ("depth",), "deeper": ("depth",),
+    "deepen": ("depth",), "further": ("depth",), "daily": ("every", "day"),
+    "everyday": ("every", "day"), "preparation": ("prepare",), "prep": ("prepare",),
     "strain": ("discomfort",), "strained": ("discomfort",), "pressure": ("discomfort",),
-    "uncomfortable": ("discomfort",), "discomfort": ("discomfort",),
+    "uncomfortable": ("discomfort",),
 }
 
 def _stem(token: str) -> str:

@@ -1,4 +1,5 @@
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -304,4 +305,47 @@ def test_upcoming_breaks_properties(r: BreakRule, after: datetime, count: int) -
         assert wall.weekday() in r.days
         assert r.start < wall.time() <= r.end
         assert offset % r.every == timedelta(0)
+    assert utc == reference_breaks(r, after, count)
+
+
+DST_ZONES = [
+    ("Europe/Berlin", 2026), ("America/New_York", 2026), ("Australia/Lord_Howe", 2026),
+    ("America/Santiago", 2026), ("Pacific/Chatham", 2026), ("America/St_Johns", 2026),
+    ("America/Havana", 2026), ("Africa/Casablanca", 2026), ("Pacific/Apia", 2011),
+]
+
+
+@cache
+def transitions(name: str, year: int) -> list[datetime]:
+    """Instants (to the hour) just after each UTC offset change in a year."""
+    zone = ZoneInfo(name)
+    moment = datetime(year, 1, 1, tzinfo=UTC)
+    found = []
+    while moment.year == year:
+        nxt = moment + timedelta(hours=1)
+        if nxt.astimezone(zone).utcoffset() != moment.astimezone(zone).utcoffset():
+            found.append(nxt)
+        moment = nxt
+    return found
+
+
+@st.composite
+def near_transitions(draw: st.DrawFn) -> tuple[ZoneInfo, datetime]:
+    name, year = draw(st.sampled_from(DST_ZONES))
+    change = draw(st.sampled_from(transitions(name, year)))
+    delta = draw(st.integers(min_value=-36 * 60, max_value=6 * 60))
+    return ZoneInfo(name), change + timedelta(minutes=delta)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(r=rules(), near=near_transitions(), count=st.integers(min_value=1, max_value=60))
+def test_upcoming_breaks_match_reference_near_dst(
+    r: BreakRule, near: tuple[ZoneInfo, datetime], count: int
+) -> None:
+    zone, after = near
+    r = BreakRule(r.every, r.start, r.end, r.days, zone)
+    slots = upcoming_breaks(r, after, count)
+    utc = [s.astimezone(UTC) for s in slots]
+    assert all(a < b for a, b in zip(utc, utc[1:], strict=False))
+    assert utc[0] > after
     assert utc == reference_breaks(r, after, count)

@@ -1,0 +1,29 @@
+"""What every platform adapter provides to the process that runs it."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.core.events import DeliveryResult, Outbound
+
+
+class BadToken(Exception):  # noqa: N818 - reads as the condition it reports
+    """The platform refused the bot's token; the message names the platform, never the token."""
+
+
+class PlatformAdapter(Protocol):
+    """An adapter holds the core (through the runtime) and is the delivery path for its platform."""
+
+    platform: str
+
+    async def start(self) -> None:
+        """Connect and begin receiving updates; raise BadToken when the token is refused."""
+        ...
+
+    async def stop(self) -> None:
+        """Disconnect cleanly."""
+        ...
+
+    async def send(self, message: Outbound) -> DeliveryResult:
+        """Deliver a message the bot sends on its own (a DM)."""
+        ...

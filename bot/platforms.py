@@ -1,0 +1,71 @@
+"""Run the connected platforms together in one event loop, on one database, until SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+
+from bot.adapters.base import BadToken, PlatformAdapter
+from bot.app import Runtime, runtime_from_settings
+from bot.config import Settings
+from bot.content.loader import ContentError
+from bot.storage.db import MigrationError
+
+log = logging.getLogger(__name__)
+
+
+def build_adapters(runtime: Runtime, settings: Settings) -> list[PlatformAdapter]:
+    """Create an adapter for each platform whose token is set."""
+    adapters: list[PlatformAdapter] = []
+    if settings.telegram_bot_token:
+        from bot.adapters.telegram.adapter import TelegramAdapter
+
+        adapters.append(TelegramAdapter(runtime, settings))
+    if settings.discord_bot_token:
+        from bot.adapters.discord.adapter import DiscordAdapter
+
+        adapters.append(DiscordAdapter(runtime, settings))
+    return adapters
+
+
+async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -> int:
+    """Start every configured adapter, run until SIGTERM/SIGINT (or `stop`), then shut down."""
+    try:
+        runtime = await runtime_from_settings(settings)
+    except ContentError as exc:
+        print("herocoach: the content has problems:\n" + "\n".join(exc.problems), file=sys.stderr)
+        return 2
+    except (MigrationError, ValueError, OSError) as exc:
+        print(f"herocoach: cannot open the database: {exc}", file=sys.stderr)
+        return 2
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    adapters = build_adapters(runtime, settings)
+    started: list[PlatformAdapter] = []
+    code = 0
+    try:
+        for adapter in adapters:
+            runtime.router.register(adapter.platform, adapter)
+            await adapter.start()
+            started.append(adapter)
+            log.info("%s connected", adapter.platform)
+        runtime.clockwork.start()
+        await stop.wait()
+        log.info("shutting down")
+    except BadToken as exc:
+        print(f"herocoach: {exc}", file=sys.stderr)
+        code = 2
+    finally:
+        for adapter in reversed(started):
+            try:
+                await adapter.stop()
+            except Exception:
+                log.exception("error while stopping %s", adapter.platform)
+        await runtime.close()
+    return code

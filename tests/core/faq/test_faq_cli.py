@@ -1,0 +1,77 @@
+import io
+import json
+from pathlib import Path
+
+from bot.faq_cli import run_ask, run_faq_eval
+
+HERE = Path(__file__).parent
+KEYS = {"question", "faq_id", "title", "confidence", "outcome", "answer", "suggestions",
+        "red_flag"}
+
+
+def _lines(capsys):
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
+
+
+def test_ask_json_shape_for_each_outcome(capsys):
+    questions = ["how long do i hold it", "my feet go numb", "it's too painful to sit back on my heels",
+                 "how do i center a div"]
+    assert run_ask(questions, as_json=True) == 0
+    rows = _lines(capsys)
+    assert [r["outcome"] for r in rows] == ["answer", "safety", "suggest", "escalate"]
+    for row, question in zip(rows, questions, strict=True):
+        assert set(row) == KEYS
+        assert row["question"] == question
+        assert 0.0 <= row["confidence"] <= 1.0
+        assert row["confidence"] == round(row["confidence"], 3)
+    answer, safety, suggest, escalate = rows
+    assert answer["faq_id"] == "static-hold" and answer["answer"] and answer["title"]
+    assert safety["faq_id"] == "safety" and safety["answer"] and safety["red_flag"] == "numbness"
+    assert safety["confidence"] == 1.0
+    assert suggest["answer"] is None and suggest["suggestions"][0] == suggest["faq_id"]
+    assert escalate["faq_id"] is None and escalate["title"] is None and escalate["answer"] is None
+
+
+def test_ask_reads_stdin_with_dash_skipping_blank_lines(capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("tuck tail why\n\n   \nwhat are hip flexors\n"))
+    assert run_ask(["-"], as_json=True) == 0
+    rows = _lines(capsys)
+    assert [r["faq_id"] for r in rows] == ["tuck-tail", "hip-flexors"]
+
+
+def test_ask_text_form_is_readable(capsys):
+    assert run_ask(["how often should i practise", "hello"], as_json=False) == 0
+    out = capsys.readouterr().out
+    assert "progress" in out and "Lower your prop" in out
+    assert "coach" in out
+
+
+def test_ask_reports_broken_content(tmp_path, capsys):
+    (tmp_path / "faq").mkdir(parents=True)
+    (tmp_path / "faq" / "bad.md").write_text("no front matter", encoding="utf-8")
+    assert run_ask(["hi"], as_json=True, content_dir=tmp_path) == 2
+    assert "front matter" in capsys.readouterr().err
+
+
+def test_faq_eval_prints_the_side_by_side_report(capsys):
+    assert run_faq_eval(HERE / "eval_heldout.jsonl") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("cases: 58 (on-topic 42, off-topic 10, red-flag 6)")
+    for label in ("top-1 on-topic", "off-topic refused", "safety recall", "latency p50 (ms)",
+                  "latency p99 (ms)"):
+        assert label in out
+    assert "herocoach" in out and "baseline" in out
+
+
+def test_faq_eval_names_the_bad_line(tmp_path, capsys):
+    path = tmp_path / "cases.jsonl"
+    path.write_text('{"q": "hi", "expect": "offtopic"}\n\n{"q": "oops"\n', encoding="utf-8")
+    assert run_faq_eval(path) == 2
+    assert f"{path}:3" in capsys.readouterr().err
+
+
+def test_faq_eval_rejects_wrong_fields(tmp_path, capsys):
+    path = tmp_path / "cases.jsonl"
+    path.write_text('{"q": "hi", "expect": 3}\n', encoding="utf-8")
+    assert run_faq_eval(path) == 2
+    assert ":1:" in capsys.readouterr().err

@@ -1,0 +1,177 @@
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.content.loader import REQUIRED_FAQ_IDS, default_content_dir
+from bot.content.schema import FaqEntry
+from bot.core.faq import FaqMatcher, Outcome, load_faq
+from bot.core.faq.evaluate import evaluate, load_cases
+
+HERE = Path(__file__).parent
+
+
+@pytest.fixture(scope="module")
+def entries():
+    return load_faq()
+
+
+@pytest.fixture(scope="module")
+def matcher(entries):
+    return FaqMatcher(entries)
+
+
+def test_shipped_faq_has_every_required_entry_with_alternatives(entries):
+    ids = {e.id for e in entries}
+    assert set(REQUIRED_FAQ_IDS) <= ids
+    for entry in entries:
+        assert 4 <= len(entry.alternatives) <= 10, entry.id
+        assert entry.tags, entry.id
+        assert (default_content_dir() / "faq" / f"{entry.id}.md").exists()
+
+
+@pytest.mark.parametrize(
+    ("question", "faq_id"),
+    [
+        ("how long do i hold it", "static-hold"),
+        ("tuck tail why", "tuck-tail"),
+        ("how many hip flexers are there", "hip-flexors"),
+        ("my kness are sore", "knee-pain"),
+        ("what if i dont have a bolster", "props"),
+        ("why stand up every 30 min", "sit-breaks"),
+        ("when should i stop and go see a doctor", "safety"),
+        ("is this medical advice", "safety"),
+        ("l4l5 l5s1", "anterior-pelvic-tilt"),
+    ],
+)
+def test_answers_paraphrases_and_typos(matcher, question, faq_id):
+    verdict = matcher.match(question)
+    assert verdict.outcome is Outcome.ANSWER
+    assert verdict.entry is not None and verdict.entry.id == faq_id
+    assert 0.0 < verdict.confidence <= 1.0
+    assert verdict.suggestions == ()
+
+
+@pytest.mark.parametrize("question", ["", "   ", "🙏🙏", "hello", "how do i center a div"])
+def test_escalates_when_nothing_matches(matcher, question):
+    verdict = matcher.match(question)
+    assert verdict.outcome is Outcome.ESCALATE
+    assert verdict.entry is None
+    assert verdict.suggestions == ()
+
+
+def test_red_flag_gives_the_safety_entry(matcher):
+    verdict = matcher.match("sharp pain in my knee when i sit back")
+    assert verdict.outcome is Outcome.SAFETY
+    assert verdict.entry is not None and verdict.entry.id == "safety"
+    assert verdict.confidence == 1.0
+    assert verdict.red_flag == "sharp or shooting pain"
+
+
+def test_near_miss_suggests_up_to_three_best_first(matcher):
+    verdict = matcher.match("it's too painful to sit back on my heels")
+    assert verdict.outcome is Outcome.SUGGEST
+    assert 1 <= len(verdict.suggestions) <= 3
+    assert verdict.suggestions[0] is verdict.entry
+    assert verdict.entry.id == "pain-and-breathing"
+    scores = dict((e.id, s) for s, e in matcher.scores("it's too painful to sit back on my heels"))
+    ranked = [scores[e.id] for e in verdict.suggestions]
+    assert ranked == sorted(ranked, reverse=True)
+
+
+def _entry(faq_id, question):
+    return FaqEntry(id=faq_id, question=question, alternatives=[], tags=[], answer="An answer.")
+
+
+def test_margin_turns_a_tie_into_a_suggestion():
+    twins = [_entry("one", "How do I stretch my quads?"), _entry("two", "How do I stretch my quads?")]
+    tied = FaqMatcher(twins).match("how do i stretch my quads")
+    assert tied.outcome is Outcome.SUGGEST
+    assert {e.id for e in tied.suggestions} == {"one", "two"}
+    no_margin = FaqMatcher(twins, margin=0.0).match("how do i stretch my quads")
+    assert no_margin.outcome is Outcome.ANSWER
+
+
+def test_thresholds_move_the_decision():
+    entries = [_entry("quads", "How do I stretch my quads?"), _entry("feet", "Why do my feet hurt?")]
+    question = "stretch quads after running"
+    assert FaqMatcher(entries, answer_threshold=0.3).match(question).outcome is Outcome.ANSWER
+    strict = FaqMatcher(entries, answer_threshold=0.99, suggest_threshold=0.2).match(question)
+    assert strict.outcome is Outcome.SUGGEST
+    never = FaqMatcher(entries, answer_threshold=0.99, suggest_threshold=0.99).match(question)
+    assert never.outcome is Outcome.ESCALATE
+
+
+def test_bad_thresholds_and_no_entries_are_rejected(entries):
+    with pytest.raises(ValueError):
+        FaqMatcher([])
+    with pytest.raises(ValueError):
+        FaqMatcher(entries, answer_threshold=0.2, suggest_threshold=0.5)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["\x00\x01\x02", "a" * 10_000, "knee " * 2_000, "膝が痛い", "колено болит", "\u200b\u202e",
+     "🧘" * 3_000, "ǅ ﬁ ß İ", "٣٤٥", "\ud800".encode("utf-8", "surrogatepass").decode("utf-8", "replace")],
+)
+def test_odd_input_never_crashes_and_stays_fast(matcher, text):
+    start = time.perf_counter()
+    verdict = matcher.match(text)
+    assert time.perf_counter() - start < 0.5
+    assert 0.0 <= verdict.confidence <= 1.0
+    assert verdict.outcome in Outcome
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_arbitrary_text_gives_a_consistent_verdict(matcher, text):
+    verdict = matcher.match(text)
+    assert 0.0 <= verdict.confidence <= 1.0
+    assert len(verdict.suggestions) <= 3
+    if verdict.outcome in (Outcome.ANSWER, Outcome.SAFETY):
+        assert verdict.entry is not None
+    if verdict.outcome is Outcome.SUGGEST:
+        assert verdict.suggestions
+    if verdict.outcome is Outcome.ESCALATE:
+        assert verdict.entry is None
+    assert (verdict.outcome is Outcome.SAFETY) == (verdict.red_flag is not None)
+
+
+def _cases(name):
+    return load_cases(HERE / name)
+
+
+def test_eval_sets_cover_every_id_offtopic_and_red_flags(entries):
+    cases = _cases("eval_tuning.jsonl") + _cases("eval_heldout.jsonl")
+    counts = {}
+    for case in cases:
+        counts[case.expect] = counts.get(case.expect, 0) + 1
+    for entry in entries:
+        assert counts.get(entry.id, 0) >= 5 or entry.id == "safety", entry.id
+    assert counts["offtopic"] >= 20
+    assert counts["safety"] >= 10
+    alternatives = {a.lower() for e in entries for a in [e.question, *e.alternatives]}
+    assert not [c.q for c in cases if c.q.lower() in alternatives]
+
+
+def test_heldout_targets(matcher):
+    report = evaluate(matcher, _cases("eval_heldout.jsonl"))
+    ours = report.herocoach
+    # The brief's target is 90% top-1; the untouched held-out run measured 76.2%
+    # (most misses were "did you mean" lists led by the right entry). This floor
+    # guards against regressions until the lead decides how to close the gap.
+    assert ours.top1_on_topic >= 0.76
+    assert ours.offtopic_refused >= 0.90
+    assert ours.safety_recall == 1.0
+    assert ours.top1_on_topic > report.baseline.top1_on_topic
+    assert report.baseline.safety_recall == 0.0
+
+
+def test_tuning_set_figures(matcher):
+    ours = evaluate(matcher, _cases("eval_tuning.jsonl")).herocoach
+    assert ours.top1_on_topic >= 0.95
+    assert ours.offtopic_refused >= 0.95
+    assert ours.safety_recall == 1.0
+    assert ours.latency_p50_ms < 5.0

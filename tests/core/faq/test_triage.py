@@ -1,0 +1,63 @@
+import pytest
+
+from bot.core.faq.triage import red_flag
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("sharp pain in my knee", "sharp or shooting pain"),
+        ("shootin pain down my leg", "sharp or shooting pain"),
+        ("a stabing feeling behind the knee", "sharp or shooting pain"),
+        ("my toes feel numbnes", "numbness"),
+        ("feet go NUMB", "numbness"),
+        ("my legs went to sleep", "numbness"),
+        ("tingly toes", "tingling"),
+        ("pins n needles in my feet", "tingling"),
+        ("Pins & needles!!", "tingling"),
+        ("im pregnent, is it ok", "pregnancy"),
+        ("second trimester here", "pregnancy"),
+        ("had knee surgery 3 weeks ago", "recent injury or surgery"),
+        ("surgury on my hip last month", "recent injury or surgery"),
+        ("i tore my ACL", "recent injury or surgery"),
+        ("just injured my knee", "recent injury or surgery"),
+        ("had a knee op last week", "recent injury or surgery"),
+        ("chest pain when i lean back", "chest pain"),
+        ("I can\u2019t feel my legs", "loss of feeling"),
+        ("lost control of my bladder", "bladder or bowel control"),
+        ("heard a pop and now it hurts", "swelling after a pop"),
+        ("my knee is swollen", "swelling"),
+        ("my knee gave way", "knee locking or giving way"),
+        ("I have sciatica", "nerve pain"),
+    ],
+)
+def test_red_flags_are_caught_despite_typos(text, concept):
+    assert red_flag(text) == concept
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my knees hurt a bit",
+        "does it hurt at first",
+        "pain in my lower back when I sit",
+        "how long should i hold the pose",
+        "knees feel strained when i sit between my heels",
+        "what can i use as a replacement for a block",
+        "can this prevent injury to my knees",
+        "no numbness, just tight",
+        "im not pregnant",
+        "how many hip flexors are there",
+        "it hurts and i cant breathe through it",
+        "my back cracks with a pop",
+        "",
+        "   ",
+        "🙏",
+    ],
+)
+def test_ordinary_questions_are_not_flagged(text):
+    assert red_flag(text) is None
+
+
+def test_long_text_with_a_flag_at_the_end_is_still_caught():
+    assert red_flag("blah " * 3000 + "and my foot is numb") == "numbness"
