@@ -49,6 +49,7 @@ async def build_runtime(
     )
     coach = Coach(services)
     clockwork.attach(coach.sweep)
+    router.on_unreachable.append(coach.nudges.unreachable)
     return Runtime(store, content, router, clockwork, coach)
 
 

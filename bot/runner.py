@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
+from datetime import timedelta
 import logging
 import sys
 
@@ -18,8 +20,11 @@ log = logging.getLogger(__name__)
 
 
 async def _open(settings: Settings, db: str | None = None) -> Runtime | None:
+    # The console is for trying the bot out, so a 1-minute interval shows a nudge quickly.
+    config = replace(settings.core_config(), min_break_interval=timedelta(minutes=1))
     try:
-        return await runtime_from_settings(settings, database_url=f"sqlite:///{db}" if db else None)
+        return await runtime_from_settings(
+            settings, database_url=f"sqlite:///{db}" if db else None, config=config)
     except ContentError as exc:
         print("herocoach: the content has problems:\n" + "\n".join(exc.problems), file=sys.stderr)
     except (MigrationError, ValueError, OSError) as exc:

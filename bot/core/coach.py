@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 
 from bot.core import texts
 from bot.core.account.settings import Account
-from bot.core.buttons import decode
+from bot.core.breaks.commands import BreaksCommands
+from bot.core.breaks.nudges import SNOOZE_TIMER, Nudges
+from bot.core.buttons import Payload, decode
 from bot.core.context import Services, Turn
 from bot.core.events import ButtonPress, Command, InboundEvent, Reply, ReplyToBot, Text
 from bot.core.hero.flow import HOLD_TIMER, HeroFlow
@@ -41,26 +43,35 @@ class Coach:
         self.inbox = Inbox(services)
         self.account = Account(services)
         self.progress = Progress(services)
+        self.nudges = Nudges(services)
+        self.breaks = BreaksCommands(services, self.nudges)
         self.commands: dict[str, CommandHandler] = {
             "start": self._start,
             "help": lambda turn, _: self._help(turn),
             "hero": lambda turn, _: self.hero.command(turn),
             "ask": self.asking.ask,
-            "progress": lambda turn, _: self.progress.summary(turn, self.zone(turn), []),
-            "timezone": self.account.timezone,
-            "settings": lambda turn, _: self.account.settings(turn, []),
+            "progress": self._progress,
+            "timezone": self._timezone,
+            "settings": self._settings,
+            "breaks": self.breaks.breaks,
+            "remind": self.breaks.remind,
+            "pause": self.breaks.pause,
+            "resume": self.breaks.resume,
             "forget": lambda turn, _: self.account.forget(turn),
             "inbox": lambda turn, _: self.inbox.inbox(turn),
             "answer": self.inbox.answer,
-            "stats": lambda turn, _: self.inbox.stats(turn),
+            "stats": self._stats,
         }
         self.buttons = {
             "h": self.hero.press,
             "q": self.asking.press,
-            "tz": self.account.press_zone,
+            "tz": self._press_zone,
             "f": self.account.press_forget,
+            "n": self.nudges.press,
+            "b": self.breaks.press,
+            "p": self.breaks.press_pause,
         }
-        self.timers = {HOLD_TIMER: self.hero.on_timer}
+        self.timers = {HOLD_TIMER: self.hero.on_timer, SNOOZE_TIMER: self.nudges.on_snooze}
 
     def is_coach(self, turn: Turn) -> bool:
         """Return True when the person is listed in COACH_IDS."""
@@ -96,9 +107,9 @@ class Coach:
             origin.display_name,
         )
         turn = Turn(person, origin, now)
+        replies: list[Reply] = await self.nudges.welcome_back(turn)
         if isinstance(event, ButtonPress):
-            return await self._press(turn, event.payload)
-        replies: list[Reply] = []
+            return [*replies, *(await self._press(turn, event.payload))]
         is_start = isinstance(event, Command) and normalise_command(event.name) == "start"
         if person.is_new and not is_start:
             replies.append(Reply(texts.welcome(origin.display_name, self.is_coach(turn))))
@@ -125,6 +136,31 @@ class Coach:
         if args.strip().lower() == "hero":
             return [welcome, *(await self.hero.command(turn))]
         return [welcome]
+
+    async def _progress(self, turn: Turn, _args: str) -> list[Reply]:
+        return await self.progress.summary(turn, self.zone(turn), await self.breaks.progress_lines(turn))
+
+    async def _settings(self, turn: Turn, _args: str) -> list[Reply]:
+        return await self.account.settings(turn, await self.breaks.settings_lines(turn))
+
+    async def _stats(self, turn: Turn, _args: str) -> list[Reply]:
+        replies = await self.inbox.stats(turn)
+        replies[-1].text += "\n" + "\n".join(await self.breaks.stats_lines())
+        return replies
+
+    async def _timezone(self, turn: Turn, args: str) -> list[Reply]:
+        before = turn.person.timezone
+        replies = await self.account.timezone(turn, args)
+        if turn.person.timezone != before:
+            await self.breaks.rezone(turn)
+        return replies
+
+    async def _press_zone(self, turn: Turn, payload: Payload) -> list[Reply]:
+        before = turn.person.timezone
+        replies = await self.account.press_zone(turn, payload)
+        if turn.person.timezone != before:
+            await self.breaks.rezone(turn)
+        return replies
 
     async def _help(self, turn: Turn) -> list[Reply]:
         return [Reply(texts.help_text(self.is_coach(turn)))]
@@ -161,8 +197,8 @@ class Coach:
             log.exception("timer %s (%s) failed", timer.id, timer.kind)
 
     async def sweep(self) -> int:
-        """Claim every due timer and fire it; return how many fired."""
+        """Claim and fire due timers, then claim and send due nudges; return how many."""
         claimed = await self.s.store.timers.claim_due(self.s.clock.now())
         for timer in claimed:
             await self.fire(timer)
-        return len(claimed)
+        return len(claimed) + await self.nudges.sweep()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 from bot.core.events import Identity
 
@@ -19,6 +19,8 @@ class Person:
     timezone: str | None
     created_at: datetime
     is_new: bool = False
+    unreachable_at: datetime | None = None
+    asked_timezone: bool = False
 
 
 @dataclass(slots=True)
@@ -81,3 +83,62 @@ class Timer:
     kind: str
     ref: int | None
     due_at: datetime
+
+
+@dataclass(slots=True)
+class Schedule:
+    """A person's sit-break nudges (`breaks`) or daily practice reminder (`reminder`)."""
+
+    id: int
+    person_id: int
+    kind: str
+    start: time
+    days: frozenset[int]
+    zone: str
+    every_minutes: int | None = None
+    end: time | None = None
+    active: bool = True
+    next_due_at: datetime | None = None
+    paused_until: datetime | None = None
+    paused_reason: str | None = None
+    ignored_streak: int = 0
+    sent_count: int = 0
+    day_count: int = 0
+    count_day: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Send:
+    """What the planner decided to send for one due slot."""
+
+    kind: str
+    due_at: datetime
+    movement_id: str | None = None
+
+
+@dataclass(slots=True)
+class Claim:
+    """A nudge claimed for sending: the row, and where it goes."""
+
+    nudge_id: int
+    schedule_id: int
+    person_id: int
+    kind: str
+    due_at: datetime
+    identity: Identity
+    chat_id: str | None
+    movement_id: str | None
+
+
+@dataclass(slots=True)
+class Nudge:
+    """One claimed slot and what the person did with it."""
+
+    id: int
+    schedule_id: int
+    person_id: int
+    kind: str
+    due_at: datetime
+    status: str
+    response: str | None
+    movement_id: str | None

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -12,41 +10,9 @@ import aiosqlite
 
 from bot.core.events import Identity
 from bot.core.models import HeroSession, HeroState, Person, Question, Timer
-from bot.storage.db import connect, from_db, to_db
-
-
-def _maybe_time(text: str | None) -> datetime | None:
-    return from_db(text) if text else None
-
-
-class Base:
-    """Shared access to the connection and its write lock."""
-
-    def __init__(self, db: aiosqlite.Connection, lock: asyncio.Lock) -> None:
-        self.db = db
-        self.lock = lock
-
-    async def fetchone(self, sql: str, params: tuple = ()) -> aiosqlite.Row | None:
-        """Run a query and return its first row."""
-        async with self.db.execute(sql, params) as cursor:
-            return await cursor.fetchone()
-
-    async def fetchall(self, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
-        """Run a query and return all rows."""
-        async with self.db.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
-
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Run a block as one IMMEDIATE transaction, serialised on this connection."""
-        async with self.lock:
-            await self.db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.db
-            except BaseException:
-                await self.db.rollback()
-                raise
-            await self.db.commit()
+from bot.storage.base import Base, maybe_time
+from bot.storage.db import connect, from_db, sqlite_path, to_db
+from bot.storage.schedules import Schedules
 
 
 class People(Base):
@@ -58,6 +24,8 @@ class People(Base):
             id=row["id"], identity=Identity(row["platform"], row["user_id"]),
             display_name=row["display_name"], chat_id=row["chat_id"], timezone=row["timezone"],
             created_at=from_db(row["created_at"]), is_new=is_new,
+            unreachable_at=maybe_time(row["unreachable_at"]),
+            asked_timezone=bool(row["asked_timezone"]),
         )
 
     async def find(self, identity: Identity) -> Person | None:
@@ -98,6 +66,19 @@ class People(Base):
         """Store the person's IANA time zone."""
         async with self.transaction() as db:
             await db.execute("UPDATE people SET timezone = ? WHERE id = ?", (zone, person_id))
+
+    async def set_unreachable(self, person_id: int, when: datetime | None) -> None:
+        """Mark the person unreachable (or reachable again, with None)."""
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE people SET unreachable_at = ? WHERE id = ?",
+                (to_db(when) if when else None, person_id),
+            )
+
+    async def note_asked_timezone(self, person_id: int) -> None:
+        """Remember that we asked the person for their time zone."""
+        async with self.transaction() as db:
+            await db.execute("UPDATE people SET asked_timezone = 1 WHERE id = ?", (person_id,))
 
     async def forget(self, person_id: int) -> None:
         """Delete the person; every table that refers to them cascades."""
@@ -140,7 +121,7 @@ class Hero(Base):
             id=row["id"], person_id=row["person_id"], started_at=from_db(row["started_at"]),
             step=row["step"], start_level=row["start_level"], level=row["level"],
             round=row["round"], too_intense=bool(row["too_intense"]), intensity=row["intensity"],
-            felt=row["felt"], outcome=row["outcome"], ended_at=_maybe_time(row["ended_at"]),
+            felt=row["felt"], outcome=row["outcome"], ended_at=maybe_time(row["ended_at"]),
         )
 
     async def open_session(self, person_id: int) -> HeroSession | None:
@@ -215,7 +196,7 @@ class Questions(Base):
             text=row["text"], faq_id=row["faq_id"], confidence=row["confidence"],
             outcome=row["outcome"], chat_id=row["chat_id"], message_id=row["message_id"],
             feedback=row["feedback"], answer=row["answer"],
-            answered_at=_maybe_time(row["answered_at"]),
+            answered_at=maybe_time(row["answered_at"]),
         )
 
     async def add(self, question: Question) -> int:
@@ -325,19 +306,21 @@ class Timers(Base):
 class Store:
     """The storage the core is given; PostgreSQL could stand in behind the same methods."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: aiosqlite.Connection, path: str = "") -> None:
         self.db = db
         lock = asyncio.Lock()
         self.people = People(db, lock)
         self.hero = Hero(db, lock)
         self.questions = Questions(db, lock)
         self.timers = Timers(db, lock)
+        self.schedules = Schedules(db, lock, path)
 
     @classmethod
     async def open(cls, database_url: str, migrations: Path | None = None) -> Store:
         """Connect, migrate, and return a ready store."""
-        return cls(await connect(database_url, migrations))
+        return cls(await connect(database_url, migrations), sqlite_path(database_url))
 
     async def close(self) -> None:
-        """Close the connection."""
+        """Close the connections."""
+        self.schedules.close_sweeper()
         await self.db.close()

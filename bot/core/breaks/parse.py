@@ -117,6 +117,12 @@ def _since_midnight(at: time) -> timedelta:
     return timedelta(hours=at.hour, minutes=at.minute, seconds=at.second)
 
 
+def _shown(text: str) -> str:
+    """Return typed text fit to quote back in a message: one line, at most 40 characters."""
+    line = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    return line if len(line) <= 40 else line[:39] + "…"
+
+
 def _clean(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -130,10 +136,10 @@ def _duration(text: str, forms: str) -> timedelta:
     cleaned = re.sub(r"^(?:every|for)\s+", "", _clean(text))
     match = _INTERVAL_RE.fullmatch(cleaned)
     if not cleaned or match is None or not (match["h"] or match["m"]):
-        raise ScheduleInputError(f"I couldn't read '{text.strip()}' as a length of time. {forms}")
+        raise ScheduleInputError(f"I couldn't read '{_shown(text)}' as a length of time. {forms}")
     minutes = _number(match["h"] or "0") * 60 + _number(match["m"] or "0")
     if minutes > _MAX_MINUTES:
-        raise ScheduleInputError(f"'{text.strip()}' is far too long. {forms}")
+        raise ScheduleInputError(f"'{_shown(text)}' is far too long. {forms}")
     return timedelta(seconds=round(minutes * 60))
 
 
@@ -167,23 +173,23 @@ def _clock(text: str) -> tuple[time, bool]:
     if match is None:
         match = _COMPACT_RE.fullmatch(cleaned.zfill(4)) if cleaned.isdigit() else None
     if match is None:
-        raise ScheduleInputError(f"I couldn't read '{text.strip()}' as a time. {_CLOCK_FORMS}")
+        raise ScheduleInputError(f"I couldn't read '{_shown(text)}' as a time. {_CLOCK_FORMS}")
     hour, minute = int(match["h"]), int(match["m"] or 0)
     meridiem = match.groupdict().get("ampm")
     if minute > 59:
         raise ScheduleInputError(
-            f"'{text.strip()}' isn't a valid time: minutes go 0-59. {_CLOCK_FORMS}"
+            f"'{_shown(text)}' isn't a valid time: minutes go 0-59. {_CLOCK_FORMS}"
         )
     if meridiem:
         if not 1 <= hour <= 12:
             raise ScheduleInputError(
-                f"'{text.strip()}' isn't a valid time: with am/pm the hour goes from 1 to 12. "
+                f"'{_shown(text)}' isn't a valid time: with am/pm the hour goes from 1 to 12. "
                 f"{_CLOCK_FORMS}"
             )
         hour = hour % 12 + (12 if meridiem == "p" else 0)
     elif hour > 23:
         raise ScheduleInputError(
-            f"'{text.strip()}' isn't a valid time: hours go 0-23. {_CLOCK_FORMS}"
+            f"'{_shown(text)}' isn't a valid time: hours go 0-23. {_CLOCK_FORMS}"
         )
     casual = not meridiem and not cleaned.startswith("0") and len(cleaned) <= 5 and hour < 12
     return time(hour, minute), casual
@@ -204,13 +210,13 @@ def parse_window(text: str) -> tuple[time, time]:
     parts = _DASHES.split(_clean(text))
     if len(parts) != 2 or not all(parts):
         raise ScheduleInputError(
-            f"I couldn't read '{text.strip()}' as a time window. {_WINDOW_FORMS}"
+            f"I couldn't read '{_shown(text)}' as a time window. {_WINDOW_FORMS}"
         )
     try:
         start = parse_clock(parts[0])
         end, casual = _clock(parts[1])
     except ScheduleInputError as exc:
-        raise ScheduleInputError(f"In the window '{text.strip()}': {exc}") from None
+        raise ScheduleInputError(f"In the window '{_shown(text)}': {exc}") from None
     if casual and end < start and time(end.hour + 12, end.minute) > start:
         end = time(end.hour + 12, end.minute)
     if end == start:
@@ -235,7 +241,7 @@ def _day_suggestion(token: str) -> str | None:
 def _unknown_day(token: str) -> ScheduleInputError:
     suggestion = _day_suggestion(token)
     hint = f" Did you mean '{suggestion}'?" if suggestion else ""
-    return ScheduleInputError(f"Unknown day '{token}'.{hint} {_DAY_FORMS}")
+    return ScheduleInputError(f"Unknown day '{_shown(token)}'.{hint} {_DAY_FORMS}")
 
 
 def _day(token: str) -> int:
@@ -253,7 +259,7 @@ def _day_term(term: str) -> frozenset[int]:
     if len(ends) == 1:
         return frozenset({_day(term)})
     if len(ends) != 2 or not all(ends):
-        raise ScheduleInputError(f"I couldn't read the days '{term}'. {_DAY_FORMS}")
+        raise ScheduleInputError(f"I couldn't read the days '{_shown(term)}'. {_DAY_FORMS}")
     first, last = _day(ends[0]), _day(ends[1])
     return frozenset((first + step) % 7 for step in range((last - first) % 7 + 1))
 
@@ -304,8 +310,7 @@ def _line_tokens(text: str) -> list[str]:
     cleaned = _DASHES.sub("-", cleaned)
     cleaned = re.sub(rf"(\d)\s+(?=(?:{_UNIT_HOURS}|{_UNIT_MINUTES}|[ap]\.?m\.?)\b)", r"\1",
                      cleaned)
-    cleaned = re.sub(r"\s*,\s*", ",", cleaned)
-    return cleaned.split()
+    return cleaned.replace(",", " ").split()
 
 
 def _is_interval(token: str) -> bool:
@@ -340,7 +345,7 @@ def parse_breaks_line(text: str, *, minimum: timedelta = timedelta(minutes=10)) 
         elif token[0].isdigit() or token in ("noon", "midnight"):
             if "-" not in token:
                 raise ScheduleInputError(
-                    f"I didn't understand '{token}'. A window needs a start and an end, "
+                    f"I didn't understand '{_shown(token)}'. A window needs a start and an end, "
                     f"like 09:00-17:30. {_LINE_FORMS}"
                 )
             if window is not None:
@@ -361,7 +366,7 @@ def _line_days(terms: list[str]) -> frozenset[int]:
         if word and word not in _DAY_GROUPS and word.rstrip(".") not in _DAY_ALIASES:
             if _day_suggestion(word):
                 raise _unknown_day(word)
-            raise ScheduleInputError(f"I didn't understand '{word}'. {_LINE_FORMS}")
+            raise ScheduleInputError(f"I didn't understand '{_shown(word)}'. {_LINE_FORMS}")
     return parse_days(" ".join(terms))
 
 
@@ -384,7 +389,7 @@ def parse_duration_or_until(text: str, now_local: datetime) -> datetime:
     if until:
         return next_daily(parse_clock(until[1]), frozenset(range(7)), zone, now_local)
     if not re.match(r"(?:for\s+)?\d", cleaned):
-        raise ScheduleInputError(f"I couldn't read '{text.strip()}' as a pause. {_PAUSE_FORMS}")
+        raise ScheduleInputError(f"I couldn't read '{_shown(text)}' as a pause. {_PAUSE_FORMS}")
     length = _duration(cleaned, _PAUSE_FORMS)
     if length < timedelta(minutes=1):
         raise ScheduleInputError(f"A pause must last at least 1 minute. {_PAUSE_FORMS}")

@@ -1,0 +1,334 @@
+"""The Telegram adapter: long polling with python-telegram-bot, replies and DMs through one path."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeChat,
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+    Update,
+    User,
+)
+from telegram.constants import ParseMode, UpdateType
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.adapters.base import BadToken
+from bot.adapters.telegram import render, translate
+from bot.adapters.telegram.translate import PLATFORM, Skip
+from bot.app import Runtime
+from bot.config import Settings
+from bot.core import texts
+from bot.core.events import (
+    ButtonPress,
+    Choice,
+    Command,
+    DeliveryResult,
+    DeliveryStatus,
+    Identity,
+    Origin,
+    Outbound,
+    Reply,
+)
+from bot.logs import RedactSecrets
+
+log = logging.getLogger(__name__)
+
+# Commands that run a conversation with buttons: in a group they open the private chat instead.
+PRIVATE_ONLY = ("hero", "breaks")
+GROUP_COMMANDS = ("hero", "breaks", "ask", "help")
+# Loggers that can print request URLs, which carry the token.
+URL_LOGGERS = ("httpx", "httpcore", "telegram.ext.Updater", "telegram.ext.Application",
+               "telegram.ext.ExtBot", "telegram.Bot")
+KIND = {
+    Skip.UNSUPPORTED: "I can only read text messages. Type your question, or /help to see "
+                      "what I can do.",
+    Skip.FORWARDED: "I don't act on forwarded messages. If you have a question about it, "
+                    "type it in your own words (or use /ask).",
+}
+GO_PRIVATE = "Let's do that in a private chat, so the group isn't flooded and the buttons are yours."
+RETRIES = 3
+ALERT_LIMIT = 200
+
+
+def _chat_id(value: str) -> int | str:
+    return int(value) if value.lstrip("-").isdigit() else value
+
+
+def _message_id(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+class TelegramAdapter:
+    """Connect the core to Telegram: translate updates in, render replies and DMs out."""
+
+    platform = PLATFORM
+
+    def __init__(self, runtime: Runtime, settings: Settings, *, poll_timeout: int = 30) -> None:
+        if settings.telegram_bot_token is None:
+            raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+        token = settings.telegram_bot_token.get_secret_value()
+        self.runtime = runtime
+        self.base_url = settings.telegram_api_base_url
+        self.poll_timeout = poll_timeout
+        self._token = token
+        # A filter on each logger that may print a URL keeps the token out even without
+        # setup_logging (tests, embedding) and even at DEBUG.
+        self._redact = RedactSecrets([token])
+        for name in URL_LOGGERS:
+            logging.getLogger(name).addFilter(self._redact)
+        self.application: Application = (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(self.base_url)
+            .rate_limiter(AIORateLimiter(max_retries=RETRIES))
+            .build()
+        )
+        self.application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self._on_message))
+        self.application.add_handler(CallbackQueryHandler(self._on_press))
+        self.application.add_handler(
+            ChatMemberHandler(self._on_membership, ChatMemberHandler.MY_CHAT_MEMBER)
+        )
+        self.application.add_error_handler(self._on_error)
+
+    @property
+    def me(self) -> User:
+        """Return the bot's own user (known once connected)."""
+        return self.application.bot.bot
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        """Check the token, register the command menu and start processing (without polling)."""
+        try:
+            await self.application.initialize()
+        except InvalidToken:
+            await self.application.bot.shutdown()
+            raise BadToken("Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather") from None
+        except NetworkError as exc:
+            await self.application.bot.shutdown()
+            detail = exc.message.replace(self._token, "[redacted]")
+            raise BadToken(f"cannot reach the Telegram Bot API at {self.base_url}: {detail}") from None
+        await self._register_commands()
+        await self.application.start()
+        log.info("telegram connected as @%s", self.me.username)
+
+    async def start(self) -> None:
+        """Connect and start long polling; raise BadToken when the token is refused."""
+        await self.connect()
+        updater = self.application.updater
+        if updater is None:
+            raise RuntimeError("the Telegram application was built without an updater")
+        await updater.start_polling(
+            poll_interval=0,
+            timeout=self.poll_timeout,
+            allowed_updates=[UpdateType.MESSAGE, UpdateType.CALLBACK_QUERY,
+                             UpdateType.MY_CHAT_MEMBER],
+        )
+
+    async def stop(self) -> None:
+        """Stop polling, let running handlers finish, and close the HTTP clients."""
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+        for name in URL_LOGGERS:
+            logging.getLogger(name).removeFilter(self._redact)
+
+    async def _register_commands(self) -> None:
+        """Fill the command menu: everyone's commands, a short group list, and coaches' extras."""
+        everyone = [BotCommand(name, what) for name, what in texts.COMMANDS]
+        in_groups = [command for command in everyone if command.command in GROUP_COMMANDS]
+        coach = everyone + [BotCommand(name, what) for name, what in texts.COACH_COMMANDS]
+        bot = self.application.bot
+        try:
+            await bot.set_my_commands(everyone)
+            await bot.set_my_commands(in_groups, scope=BotCommandScopeAllGroupChats())
+        except TelegramError as exc:
+            log.warning("could not set the command menu: %s", exc.message)
+        for key in sorted(self.runtime.coach.s.config.coach_ids):
+            coach_id = Identity.parse(key)
+            if coach_id.platform != PLATFORM or not coach_id.user_id.isdigit():
+                continue
+            try:
+                await bot.set_my_commands(coach, scope=BotCommandScopeChat(int(coach_id.user_id)))
+            except TelegramError as exc:
+                # Usually "chat not found": the coach hasn't opened the bot yet.
+                log.info("coach menu for %s not set: %s", key, exc.message)
+
+    # --- sending ------------------------------------------------------------------------------
+
+    async def _post(
+        self, chat_id: int | str, text: str, choices: list[Choice] | None = None,
+        reply_to: int | None = None, markup: InlineKeyboardMarkup | None = None,
+    ) -> list[Message]:
+        """Send text as HTML in as many parts as it needs; buttons go on the last part."""
+        parts = render.split(text)
+        markup = markup or render.keyboard(choices or [])
+        sent = []
+        for index, part in enumerate(parts):
+            reply = None
+            if reply_to is not None and index == 0:
+                reply = ReplyParameters(reply_to, allow_sending_without_reply=True)
+            sent.append(await self.application.bot.send_message(
+                chat_id, render.escape(part), parse_mode=ParseMode.HTML,
+                reply_markup=markup if index == len(parts) - 1 else None,
+                reply_parameters=reply,
+            ))
+        return sent
+
+    async def send(self, message: Outbound) -> DeliveryResult:
+        """Deliver a DM or a relay; a 403 means the person can't be reached (not retried)."""
+        chat_id = _chat_id(message.chat_id or message.to.user_id)
+        reply_to = _message_id(message.reply_to)
+        try:
+            try:
+                sent = await self._post(chat_id, message.text, message.choices, reply_to)
+            except Forbidden:
+                if str(chat_id) == message.to.user_id:
+                    raise
+                # Removed from the group the message belonged in: the person may still read DMs.
+                sent = await self._post(_chat_id(message.to.user_id), message.text, message.choices)
+        except Forbidden as exc:
+            return DeliveryResult(DeliveryStatus.UNREACHABLE, detail=exc.message)
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                return DeliveryResult(DeliveryStatus.UNREACHABLE, detail="has not started the bot")
+            log.warning("telegram refused a message to %s: %s", message.to.key, exc.message)
+            return DeliveryResult(DeliveryStatus.FAILED, detail=exc.message)
+        except TelegramError as exc:
+            log.warning("telegram send to %s failed: %s", message.to.key, exc.message)
+            return DeliveryResult(DeliveryStatus.FAILED, detail=type(exc).__name__)
+        return DeliveryResult(DeliveryStatus.SENT, str(sent[0].message_id))
+
+    async def _edit(self, pressed: Message, reply: Reply) -> None:
+        """Replace the pressed message; text past 4,096 characters follows as new messages."""
+        parts = render.split(reply.text)
+        markup = render.keyboard(reply.choices)
+        try:
+            await self.application.bot.edit_message_text(
+                render.escape(parts[0]), chat_id=pressed.chat.id, message_id=pressed.message_id,
+                parse_mode=ParseMode.HTML, reply_markup=markup if len(parts) == 1 else None,
+            )
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                return
+            log.info("could not edit message %s (%s); sending a new one", pressed.message_id,
+                     exc.message)
+            await self._post(pressed.chat.id, reply.text, reply.choices)
+            return
+        if len(parts) > 1:
+            await self._post(pressed.chat.id, "\n\n".join(parts[1:]), reply.choices)
+
+    async def _show(self, origin: Origin, replies: list[Reply], pressed: Message | None = None) -> None:
+        """Show the core's replies in the chat the event came from."""
+        chat_id = _chat_id(origin.chat_id)
+        asked = _message_id(origin.message_id) if pressed is None else None
+        linked = False
+        for reply in replies:
+            if reply.private and not origin.is_private:
+                # Sessions and personal data never play out in a group: offer the private chat.
+                if not linked:
+                    await self._go_private(chat_id, asked)
+                    linked = True
+            elif reply.edit and pressed is not None:
+                await self._edit(pressed, reply)
+                pressed = None
+            else:
+                thread = reply.quote or not origin.is_private
+                await self._post(chat_id, reply.text, reply.choices, asked if thread else None)
+
+    async def _go_private(self, chat_id: int | str, reply_to: int | None, start: str | None = None,
+                          ) -> None:
+        url = render.deep_link(self.me.username, start)
+        markup = render.link_keyboard("Open a private chat", url)
+        await self._post(chat_id, GO_PRIVATE, reply_to=reply_to, markup=markup)
+
+    async def _show_safely(self, origin: Origin, replies: list[Reply],
+                           pressed: Message | None = None) -> None:
+        try:
+            await self._show(origin, replies, pressed)
+        except Forbidden as exc:
+            if origin.is_private:
+                await self.runtime.router.report_unreachable(origin.identity, exc.message)
+            else:
+                log.info("can't post in chat %s: %s", origin.chat_id, exc.message)
+        except TelegramError as exc:
+            log.warning("reply in chat %s failed: %s", origin.chat_id, exc.message)
+
+    # --- updates ------------------------------------------------------------------------------
+
+    async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.message
+        if message is None:
+            return
+        event = translate.message_event(message, self.me)
+        if isinstance(event, Skip):
+            if event is not Skip.IGNORE and message.chat.type == message.chat.PRIVATE:
+                await self._post(message.chat.id, KIND[event])
+            return
+        origin = event.origin
+        if isinstance(event, Command) and not origin.is_private and event.name.lower() in PRIVATE_ONLY:
+            await self._go_private(_chat_id(origin.chat_id), message.message_id, event.name.lower())
+            return
+        replies = await self.runtime.coach.handle(event)
+        await self._show_safely(origin, replies)
+
+    async def _on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        event = translate.press_event(query)
+        if event is None:
+            await self._answer(query)
+            return
+        replies = await self.runtime.coach.handle(event)
+        alerts = [reply for reply in replies if reply.alert]
+        await self._answer(query, alerts[0].text if alerts else None)
+        shown = [reply for reply in replies if not reply.alert]
+        await self._show_safely(event.origin, shown, self._pressed(query, event))
+
+    @staticmethod
+    def _pressed(query: CallbackQuery, event: ButtonPress) -> Message | None:
+        message = query.message
+        return message if isinstance(message, Message) else None
+
+    async def _answer(self, query: CallbackQuery, alert: str | None = None) -> None:
+        """Stop the button's spinner; an alert is shown as a pop-up and nothing else changes."""
+        try:
+            if alert:
+                text = alert if len(alert) <= ALERT_LIMIT else alert[: ALERT_LIMIT - 1] + "…"
+                await query.answer(text, show_alert=True)
+            else:
+                await query.answer()
+        except BadRequest as exc:
+            # Presses that waited out a restart are too old to answer; the result still shows.
+            log.info("could not answer a button press: %s", exc.message)
+
+    async def _on_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        change = update.my_chat_member
+        who = translate.blocked_by(change) if change is not None else None
+        if who is not None:
+            await self.runtime.router.report_unreachable(who, "blocked the bot")
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log a failure in any handler; the bot keeps running."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("telegram update %s failed", update_id, exc_info=context.error)

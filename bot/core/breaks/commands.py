@@ -1,0 +1,240 @@
+"""`/breaks`, `/remind`, `/pause` and `/resume`, and what they add to /progress, /settings, /stats."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.core import texts
+from bot.core.breaks import planner
+from bot.core.breaks.nudges import Nudges
+from bot.core.breaks.parse import (
+    BreakSpec, ScheduleInputError, format_days, parse_breaks_line, parse_clock, parse_days,
+    parse_duration_or_until,
+)
+from bot.core.breaks.rules import upcoming_breaks
+from bot.core.buttons import Payload, encode
+from bot.core.context import Services, Turn
+from bot.core.events import Choice, Reply
+from bot.core.models import Schedule
+
+INTERVALS = (20, 30, 45, 60)
+WINDOWS = {"0900-1700": (time(9), time(17)), "0800-1600": (time(8), time(16)),
+           "1000-1800": (time(10), time(18)), "0830-1730": (time(8, 30), time(17, 30))}
+DAY_SETS = {"wd": frozenset(range(5)), "all": frozenset(range(7))}
+REMIND_FORMS = "Try /remind 07:30, /remind 7:30pm, or /remind 18:00 mon-fri. /remind off stops it."
+PAUSE_FORMS = "Try /pause 30m, /pause 2h, /pause today or /pause until 14:00; /resume ends it."
+
+
+class BreaksCommands:
+    """The person-facing side of nudges and reminders."""
+
+    def __init__(self, services: Services, nudges: Nudges) -> None:
+        self.s = services
+        self.nudges = nudges
+
+    def zone(self, turn: Turn) -> ZoneInfo:
+        """Return the person's zone, or the default one."""
+        return ZoneInfo(turn.person.timezone or self.s.config.default_timezone)
+
+    async def _zone_note(self, turn: Turn) -> str:
+        if turn.person.timezone or turn.person.asked_timezone:
+            return ""
+        await self.s.store.people.note_asked_timezone(turn.person.id)
+        return (f"\nI'm using {self.s.config.default_timezone} time for now. Tell me yours with "
+                "/timezone, e.g. /timezone Europe/London, and I'll follow it.")
+
+    async def breaks(self, turn: Turn, args: str) -> list[Reply]:
+        """Set up, show, preview or switch off sit-break nudges."""
+        word = args.strip().lower()
+        current = await self.s.store.schedules.get(turn.person.id, "breaks")
+        if not word:
+            return [self._start_guide(turn, current)]
+        if word == "off":
+            if await self.s.store.schedules.switch_off(turn.person.id, "breaks"):
+                return [Reply("Break nudges are off. /breaks turns them back on.")]
+            return [Reply("Break nudges weren't on. /breaks sets them up.")]
+        if word == "preview":
+            if current is None or not current.active:
+                return [Reply("Break nudges are off, so there's nothing to preview. /breaks sets them up.")]
+            return [Reply(self.preview(current, turn))]
+        try:
+            spec = parse_breaks_line(args, minimum=self.s.config.min_break_interval)
+        except ScheduleInputError as exc:
+            return [Reply(str(exc))]
+        return [await self._save_breaks(turn, spec)]
+
+    def _start_guide(self, turn: Turn, current: Schedule | None) -> Reply:
+        status = "Break nudges are off." if current is None or not current.active else (
+            f"Break nudges are on: {self.describe(current)}.")
+        minimum = self.s.config.min_break_interval
+        choices = [Choice(f"Every {m} min" + (" (recommended)" if m == 30 else ""),
+                          encode("b", turn.person.id, m))
+                   for m in INTERVALS if timedelta(minutes=m) >= minimum]
+        choices.sort(key=lambda c: "recommended" not in c.label)
+        return Reply(
+            f"{status}\nBreaking up sitting every 30 minutes with a few minutes of light movement "
+            "helps blood sugar and blood pressure. How often should I nudge you?\n"
+            "(Or type it in one line: /breaks every 30m 09:00-17:30 mon-fri)", choices)
+
+    async def press(self, turn: Turn, payload: Payload) -> list[Reply]:
+        """Walk the guided set-up: interval, then hours, then days."""
+        owner, minutes, window, days = (payload.number(0), payload.number(1), payload.part(2),
+                                        payload.part(3))
+        if owner != turn.person.id:
+            return [Reply(texts.NOT_YOURS, alert=True)]
+        if minutes not in INTERVALS or (window and window not in WINDOWS) or (days and days not in DAY_SETS):
+            return [Reply(texts.EXPIRED, alert=True)]
+        if window is None:
+            choices = [Choice(f"{a:%H:%M}-{b:%H:%M}", encode("b", owner, minutes, key))
+                       for key, (a, b) in WINDOWS.items()]
+            return [Reply("Which hours do you sit at a desk? (Other hours: /breaks 07:00-15:00)",
+                          choices, edit=True)]
+        if days is None:
+            return [Reply("On which days?", [
+                Choice("Monday to Friday", encode("b", owner, minutes, window, "wd")),
+                Choice("Every day", encode("b", owner, minutes, window, "all"))], edit=True)]
+        start, end = WINDOWS[window]
+        spec = BreakSpec(timedelta(minutes=minutes), start, end, DAY_SETS[days])
+        reply = await self._save_breaks(turn, spec)
+        reply.edit = True
+        return [reply]
+
+    async def _save_breaks(self, turn: Turn, spec: BreakSpec) -> Reply:
+        zone = self.zone(turn)
+        schedule = Schedule(
+            id=0, person_id=turn.person.id, kind="breaks", start=spec.start, end=spec.end,
+            days=spec.days, zone=zone.key, every_minutes=int(spec.every.total_seconds() // 60),
+        )
+        schedule.next_due_at = planner.next_slot(schedule, turn.now)
+        await self.s.store.schedules.save(schedule, turn.now)
+        return Reply(f"Break nudges on: {spec.describe()} ({zone.key} time).\n"
+                     f"{self.preview(schedule, turn)}{await self._zone_note(turn)}")
+
+    def describe(self, s: Schedule) -> str:
+        """Return a schedule in words."""
+        if s.kind == "reminder":
+            return f"{s.start:%H:%M}, {format_days(s.days)}"
+        assert s.end is not None and s.every_minutes  # noqa: S101 - breaks rows have both
+        return BreakSpec(timedelta(minutes=s.every_minutes), s.start, s.end, s.days).describe()
+
+    def preview(self, s: Schedule, turn: Turn) -> str:
+        """Return the next five nudges in the person's local time."""
+        after = max(turn.now, s.paused_until or turn.now)
+        slots = upcoming_breaks(planner.break_rule(s), after, 5)
+        return "Next nudges: " + ", ".join(f"{slot:%a %H:%M}" for slot in slots)
+
+    async def remind(self, turn: Turn, args: str) -> list[Reply]:
+        """Set, show or stop the daily practice reminder."""
+        words = args.strip()
+        current = await self.s.store.schedules.get(turn.person.id, "reminder")
+        if not words:
+            state = (f"Your reminder: {self.describe(current)}." if current and current.active
+                     else "You have no practice reminder.")
+            return [Reply(f"{state}\n{REMIND_FORMS}")]
+        if words.lower() == "off":
+            if await self.s.store.schedules.switch_off(turn.person.id, "reminder"):
+                return [Reply("Practice reminder off. /remind 07:30 sets it again.")]
+            return [Reply("You had no practice reminder. " + REMIND_FORMS)]
+        tokens = words.split()
+        split = 2 if len(tokens) > 1 and tokens[1].lower().strip(".") in ("am", "pm", "a.m", "p.m") else 1
+        clock, day_text = " ".join(tokens[:split]), " ".join(tokens[split:])
+        try:
+            at = parse_clock(clock)
+            days = parse_days(day_text) if day_text.strip() else frozenset(range(7))
+        except ScheduleInputError as exc:
+            return [Reply(f"{exc}\n{REMIND_FORMS}")]
+        if planner.in_quiet_hours(at):
+            return [Reply(f"{at:%H:%M} is in quiet hours (22:00-06:00), when I never message. "
+                          "Pick a time between 06:00 and 22:00.")]
+        zone = self.zone(turn)
+        schedule = Schedule(id=0, person_id=turn.person.id, kind="reminder", start=at, days=days,
+                            zone=zone.key)
+        schedule.next_due_at = planner.next_slot(schedule, turn.now)
+        await self.s.store.schedules.save(schedule, turn.now)
+        first = schedule.next_due_at.astimezone(zone)
+        return [Reply(f"Practice reminder set: {at:%H:%M}, {format_days(days)} ({zone.key} time). "
+                      f"First one: {first:%a %d %b %H:%M}.{await self._zone_note(turn)}")]
+
+    async def pause(self, turn: Turn, args: str) -> list[Reply]:
+        """Pause nudges and reminders for a while."""
+        schedules = await self.s.store.schedules.people_for(turn.person.id)
+        if not schedules:
+            return [Reply("You have no nudges or reminders to pause. /breaks sets them up.")]
+        if not args.strip():
+            return [Reply("Pause nudges and reminders for how long?", [
+                Choice(label, encode("p", turn.person.id, code))
+                for label, code in (("30 minutes", "30m"), ("2 hours", "2h"), ("Rest of today", "today"))
+            ])]
+        return [await self._pause(turn, schedules, args)]
+
+    async def _pause(self, turn: Turn, schedules: list[Schedule], spec: str) -> Reply:
+        zone = self.zone(turn)
+        try:
+            until = parse_duration_or_until(spec, turn.now.astimezone(zone))
+        except ScheduleInputError as exc:
+            return Reply(f"{exc}")
+        await self.nudges.pause(schedules, until, turn.now)
+        return Reply(f"Paused until {until.astimezone(zone):%a %H:%M}. /resume turns them back on sooner.")
+
+    async def press_pause(self, turn: Turn, payload: Payload) -> list[Reply]:
+        """Handle the /pause duration buttons."""
+        if payload.number(0) != turn.person.id:
+            return [Reply(texts.NOT_YOURS, alert=True)]
+        if payload.part(1) not in ("30m", "2h", "today"):
+            return [Reply(texts.EXPIRED, alert=True)]
+        schedules = await self.s.store.schedules.people_for(turn.person.id)
+        reply = await self._pause(turn, schedules, payload.part(1) or "")
+        reply.edit = True
+        return [reply]
+
+    async def resume(self, turn: Turn, _args: str = "") -> list[Reply]:
+        """Lift a pause."""
+        return [Reply(await self.nudges.resume(turn))]
+
+    async def rezone(self, turn: Turn) -> None:
+        """Move the person's schedules to their new time zone, keeping local times."""
+        schedules = await self.s.store.schedules.for_person(turn.person.id)
+        for s in schedules:
+            s.zone = turn.person.timezone or self.s.config.default_timezone
+            if s.active and s.next_due_at is not None:
+                s.next_due_at = planner.next_slot(s, max(turn.now, s.paused_until or turn.now))
+            await self.s.store.schedules.save(s, turn.now)
+
+    async def settings_lines(self, turn: Turn) -> list[str]:
+        """Describe breaks and reminder for /settings."""
+        lines = []
+        for kind, name in (("breaks", "Break nudges"), ("reminder", "Practice reminder")):
+            s = await self.s.store.schedules.get(turn.person.id, kind)
+            state = "off" if s is None or not s.active else self.describe(s)
+            if s and s.active and s.paused_reason:
+                state += f" (paused: {s.paused_reason})"
+            lines.append(f"{name}: {state}")
+        return lines
+
+    async def progress_lines(self, turn: Turn) -> list[str]:
+        """Add breaks done this week and the break streak to /progress."""
+        zone = self.zone(turn)
+        today = turn.now.astimezone(zone).date()
+        done = await self.s.store.schedules.done_times(turn.person.id, turn.now - timedelta(days=60))
+        days_done = {moment.astimezone(zone).date() for moment in done}
+        week_start = today - timedelta(days=today.weekday())
+        this_week = sum(1 for moment in done if moment.astimezone(zone).date() >= week_start)
+        schedule = await self.s.store.schedules.get(turn.person.id, "breaks")
+        workdays = schedule.days if schedule else frozenset(range(7))
+        day, streak = (today if today in days_done else today - timedelta(days=1)), 0
+        for _ in range(60):
+            if day.weekday() in workdays:
+                if day not in days_done:
+                    break
+                streak += 1
+            day -= timedelta(days=1)
+        return [f"Breaks done this week: {this_week}",
+                f"Break streak: {streak} day{'s' if streak != 1 else ''}"]
+
+    async def stats_lines(self) -> list[str]:
+        """Add nudge figures to the coach's /stats."""
+        c = await self.s.store.schedules.counts()
+        return [f"Nudges sent: {c.get('sent', 0)} (done {c.get('done', 0)}, snoozed "
+                f"{c.get('snoozed', 0)}, skipped {c.get('skipped', 0)}, paused {c.get('paused', 0)}, "
+                f"ignored {c.get('ignored', 0)})"]

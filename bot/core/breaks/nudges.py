@@ -1,0 +1,182 @@
+"""Send what the sweep claimed, and handle Done / Snooze / Skip / Pause today."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+from functools import partial
+
+from bot.core import texts
+from bot.core.breaks import planner
+from bot.core.breaks.parse import parse_duration_or_until
+from bot.core.buttons import Payload, encode
+from bot.core.context import Services, Turn
+from bot.core.events import Choice, DeliveryStatus, Identity, Outbound, Reply
+from bot.core.models import Claim, Schedule, Timer
+
+log = logging.getLogger(__name__)
+
+SNOOZE = timedelta(minutes=10)
+SNOOZE_TIMER = "snooze"
+CONCURRENT_SENDS = 64
+RESPONSES = {"done": "done", "snooze": "snoozed", "skip": "skipped", "pause": "paused"}
+
+
+class Nudges:
+    """The sending half of breaks and reminders."""
+
+    def __init__(self, services: Services) -> None:
+        self.s = services
+        self.movement_ids = tuple(m.id for m in services.content.movements)
+        self.movements = {m.id: m for m in services.content.movements}
+
+    async def sweep(self) -> int:
+        """Claim every due slot, then deliver them concurrently; return how many were claimed."""
+        now = self.s.clock.now()
+        plan = partial(planner.plan, movement_ids=self.movement_ids)
+        claims = await self.s.store.schedules.claim_due(now, plan)
+        if not claims:
+            return 0
+        gate = asyncio.Semaphore(CONCURRENT_SENDS)
+
+        async def deliver(claim: Claim) -> tuple[str, int]:
+            async with gate:
+                return await self._deliver(claim), claim.nudge_id
+
+        outcomes = await asyncio.gather(*(deliver(claim) for claim in claims))
+        await self.s.store.schedules.record_outcomes(list(outcomes))
+        return len(claims)
+
+    async def _deliver(self, claim: Claim) -> str:
+        message = self.compose(claim.nudge_id, claim.kind, claim.movement_id)
+        try:
+            result = await self.s.delivery.send(Outbound(
+                to=claim.identity, chat_id=claim.chat_id, text=message.text, choices=message.choices))
+        except Exception:
+            log.exception("nudge %s failed", claim.nudge_id)
+            return "failed"
+        if result.status is DeliveryStatus.UNREACHABLE:
+            return "unreachable"
+        return "sent" if result.ok else "failed"
+
+    def _buttons(self, nudge_id: int, kind: str) -> list[Choice]:
+        def button(label: str, action: str) -> Choice:
+            return Choice(label, encode("n", nudge_id, action))
+
+        if kind == "note":
+            return [button("Resume nudges", "resume")]
+        if kind == "reminder":
+            return [Choice("Start session", encode("h", "new")), button("Snooze 10 min", "snooze"),
+                    button("Skip today", "skip")]
+        return [button("Done", "done"), button("Snooze 10 min", "snooze"), button("Skip", "skip"),
+                button("Pause today", "pause")]
+
+    def compose(self, nudge_id: int, kind: str, movement_id: str | None) -> Reply:
+        """Return the message for one nudge."""
+        movement = self.movements.get(movement_id or "")
+        move = movement.text if movement else "Stand up, walk around and roll your shoulders."
+        if kind == "note":
+            text = ("I've sent you three break nudges without hearing back, so I'll stop for now "
+                    "rather than pester you. Tap Resume (or type /resume) when you want them again.")
+        elif kind == "reminder":
+            text = ("Time for today's Hero pose practice: about five gentle minutes. "
+                    "Grab a cushion or a block and tap Start when you're ready.")
+        elif kind == "catchup":
+            text = f"I was offline for a while and missed a few break nudges. Quick break now?\n{move}"
+        else:
+            text = f"Time to get up for a couple of minutes.\n{move}"
+        return Reply(text, self._buttons(nudge_id, kind))
+
+    async def press(self, turn: Turn, payload: Payload) -> list[Reply]:
+        """Handle a nudge button."""
+        nudge_id, action = payload.number(0), payload.part(1)
+        nudge = await self.s.store.schedules.nudge(nudge_id) if nudge_id else None
+        if nudge is None or action not in (*RESPONSES, "resume"):
+            return [Reply(texts.EXPIRED, alert=True)]
+        if nudge.person_id != turn.person.id:
+            return [Reply(texts.NOT_YOURS, alert=True)]
+        schedule = next((s for s in await self.s.store.schedules.for_person(turn.person.id)
+                         if s.id == nudge.schedule_id), None)
+        if schedule is None or not schedule.active:
+            return [Reply("Those nudges are switched off. /breaks or /remind turns them on.", alert=True)]
+        if action == "resume":
+            return [Reply(await self.resume(turn), edit=True)]
+        if not await self.s.store.schedules.respond(nudge.id, RESPONSES[action], turn.now):
+            return [Reply("Already noted, thanks!", alert=True)]
+        if action == "done":
+            return [Reply("Nice one! Break logged. /progress shows your week.", edit=True)]
+        if action == "skip":
+            return [Reply("Skipped this one. See you at the next break.", edit=True)]
+        if action == "snooze":
+            due = turn.now + SNOOZE
+            await self.s.store.timers.add(turn.person.id, SNOOZE_TIMER, nudge.id, due)
+            self.s.wakeup.wake_at(due)
+            local = due.astimezone(planner.zone_of(schedule))
+            return [Reply(f"Snoozed: I'll nudge you again at {local:%H:%M}. "
+                          "Your regular schedule stays as it is.", edit=True)]
+        until = parse_duration_or_until("today", turn.now.astimezone(planner.zone_of(schedule)))
+        await self.pause([schedule], until, turn.now)
+        return [Reply("Paused for the rest of today. Back tomorrow in your usual hours.", edit=True)]
+
+    async def on_snooze(self, timer: Timer) -> None:
+        """Send a snoozed nudge once more; the regular schedule was never moved."""
+        original = await self.s.store.schedules.nudge(timer.ref or 0)
+        person = await self.s.store.people.get(timer.person_id)
+        if original is None or person is None or self.s.clock.now() - timer.due_at > planner.GRACE:
+            return
+        kind = "reminder" if original.kind == "reminder" else "break"
+        nudge_id = await self.s.store.schedules.add_nudge(
+            original.schedule_id, person.id, kind, timer.due_at, self.s.clock.now(),
+            original.movement_id)
+        if nudge_id is None:
+            return
+        message = self.compose(nudge_id, kind, original.movement_id)
+        result = await self.s.delivery.send(Outbound(
+            to=person.identity, chat_id=person.chat_id, text=message.text, choices=message.choices))
+        status = "unreachable" if result.status is DeliveryStatus.UNREACHABLE else (
+            "sent" if result.ok else "failed")
+        await self.s.store.schedules.record_outcomes([(status, nudge_id)])
+
+    async def pause(self, schedules: list[Schedule], until: datetime, now: datetime) -> None:
+        """Pause schedules until a moment; the next slot after it is when they resume."""
+        for s in schedules:
+            s.paused_until, s.paused_reason = until.astimezone(UTC), "user"
+            s.next_due_at = planner.next_slot(s, max(until, now))
+        await self.s.store.schedules.update_state(schedules)
+
+    async def resume(self, turn: Turn) -> str:
+        """Lift any pause; each schedule continues from its next slot after now."""
+        schedules = await self.s.store.schedules.people_for(turn.person.id)
+        if not schedules:
+            return "You have no nudges or reminders set. /breaks or /remind sets them up."
+        for s in schedules:
+            s.paused_until, s.paused_reason, s.ignored_streak = None, None, 0
+            s.next_due_at = planner.next_slot(s, turn.now)
+        await self.s.store.schedules.update_state(schedules)
+        first = min(s.next_due_at for s in schedules if s.next_due_at)
+        local = first.astimezone(planner.zone_of(schedules[0]))
+        return f"Nudges are back on. Next one: {local:%a %H:%M}."
+
+    async def unreachable(self, identity: Identity, detail: str) -> None:
+        """Pause everything for a person the platform says we can't reach; never retry."""
+        person = await self.s.store.people.find(identity)
+        if person is None:
+            return
+        await self.s.store.people.set_unreachable(person.id, self.s.clock.now())
+        schedules = await self.s.store.schedules.people_for(person.id)
+        for s in schedules:
+            s.next_due_at, s.paused_reason = None, "unreachable"
+        await self.s.store.schedules.update_state(schedules)
+        log.info("paused %d schedule(s) for %s: %s", len(schedules), identity.key, detail)
+
+    async def welcome_back(self, turn: Turn) -> list[Reply]:
+        """Resume schedules paused for silence or unreachability once the person acts again."""
+        schedules = await self.s.store.schedules.people_for(turn.person.id)
+        waiting = [s for s in schedules if s.paused_reason in ("ignored", "unreachable")]
+        if turn.person.unreachable_at is not None:
+            await self.s.store.people.set_unreachable(turn.person.id, None)
+        if not waiting:
+            return []
+        return [Reply(f"Welcome back! {await self.resume(turn)}")]
+

@@ -1,0 +1,88 @@
+"""Decide, for one due schedule row, what to send and when it is next due. Pure: no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.core.breaks.rules import BreakRule, next_break, next_daily
+from bot.core.models import Schedule, Send
+
+GRACE = timedelta(minutes=10)
+REMINDER_CATCH_UP = timedelta(hours=3)
+DAILY_CAP = 20
+IGNORED_BEFORE_PAUSE = 3
+QUIET_START, QUIET_END = time(22, 0), time(6, 0)
+
+
+def zone_of(schedule: Schedule) -> ZoneInfo:
+    """Return the schedule's zone (stored names were validated when saved)."""
+    return ZoneInfo(schedule.zone)
+
+
+def break_rule(schedule: Schedule) -> BreakRule:
+    """Return the break rule a `breaks` row describes."""
+    assert schedule.end is not None and schedule.every_minutes  # noqa: S101 - checked on save
+    return BreakRule(timedelta(minutes=schedule.every_minutes), schedule.start, schedule.end,
+                     schedule.days, zone_of(schedule))
+
+
+def next_slot(schedule: Schedule, after: datetime) -> datetime:
+    """Return the schedule's first slot strictly after `after`."""
+    if schedule.kind == "breaks":
+        return next_break(break_rule(schedule), after)
+    return next_daily(schedule.start, schedule.days, zone_of(schedule), after)
+
+
+def in_quiet_hours(local: time) -> bool:
+    """Return True between 22:00 and 06:00 local time, when nothing is sent."""
+    return local >= QUIET_START or local < QUIET_END
+
+
+def in_window(schedule: Schedule, local: datetime) -> bool:
+    """Return True when a local moment lies inside a break window on a chosen day."""
+    assert schedule.end is not None  # noqa: S101 - breaks rows always have an end
+    return local.weekday() in schedule.days and schedule.start <= local.time() <= schedule.end
+
+
+def movement_for(schedule: Schedule, movement_ids: tuple[str, ...]) -> str | None:
+    """Rotate through the movements, each person from their own starting point."""
+    if not movement_ids:
+        return None
+    return movement_ids[(schedule.person_id * 7 + schedule.sent_count) % len(movement_ids)]
+
+
+def plan(schedule: Schedule, now: datetime, movement_ids: tuple[str, ...] = ()) -> tuple[Schedule, Send | None]:
+    """Return the row's new state and what (if anything) to send for the slot that fell due."""
+    due = schedule.next_due_at
+    if due is None:
+        return schedule, None
+    s = replace(schedule, paused_until=None if schedule.paused_until and schedule.paused_until <= now
+                else schedule.paused_until)
+    if s.paused_reason == "user" and s.paused_until is None:
+        s.paused_reason = None
+    if s.kind == "breaks" and s.ignored_streak >= IGNORED_BEFORE_PAUSE:
+        s.next_due_at, s.paused_reason = None, "ignored"
+        return s, Send("note", due)
+    # Always move on to the first slot after now: after downtime this skips the missed
+    # slots in one step instead of replaying them.
+    s.next_due_at = next_slot(s, max(due, now))
+    local_now = now.astimezone(zone_of(s))
+    today = local_now.date().isoformat()
+    if s.count_day != today:
+        s.count_day, s.day_count = today, 0
+    if s.day_count >= DAILY_CAP or in_quiet_hours(local_now.time()):
+        return s, None
+    kind = "break" if s.kind == "breaks" else "reminder"
+    if now - due > GRACE:
+        if s.kind == "breaks" and not in_window(s, local_now):
+            return s, None
+        if s.kind == "reminder" and now - due > REMINDER_CATCH_UP:
+            return s, None
+        kind = "catchup" if s.kind == "breaks" else "reminder"
+    s.sent_count += 1
+    s.day_count += 1
+    if s.kind == "breaks":
+        s.ignored_streak += 1
+    return s, Send(kind, due, movement_for(schedule, movement_ids) if s.kind == "breaks" else None)

@@ -1,0 +1,140 @@
+"""A running HeroCoach on the Telegram emulator: the real adapter, real PTB, a real SQLite file."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.adapters.telegram.adapter import TelegramAdapter
+from bot.app import Runtime, build_runtime
+from bot.config import Settings
+from bot.core.context import CoreConfig
+from bot.core.events import Identity
+from bot.core.ports import ManualClock
+from tests.telegram import updates
+from tests.telegram.emulator import TelegramEmulator
+from tests.telegram.updates import JSON, User
+
+TOKEN = "123456789:AAHerocoach-secret-token_xyz"
+START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+ALICE = User(1001, "Alice", "alice")
+BOB = User(1002, "Bob")
+COACH = User(1003, "Coach", "coach")
+SYNC = User(1999, "Sync")
+GROUP = updates.group(-1001234567890, "Mobility crew")
+
+
+@dataclass
+class TelegramBot:
+    """The bot under test and the handles a test needs to drive and observe it."""
+
+    emulator: TelegramEmulator
+    adapter: TelegramAdapter
+    runtime: Runtime
+    clock: ManualClock
+    unreachable: list[tuple[Identity, str]] = field(default_factory=list)
+
+    def mark(self) -> int:
+        """Return a position in the call log to wait from."""
+        return len(self.emulator.calls)
+
+    def say(self, user: User, text: str, chat: JSON | None = None) -> JSON:
+        """Inject a message (a command when it starts with "/") and return it as stored."""
+        if text.startswith("/"):
+            update = updates.command(user, text, chat=chat)
+        elif chat is not None:
+            update = updates.group_message(user, chat, text)
+        else:
+            update = updates.private_message(user, text)
+        return self.emulator.inject(update)["message"]
+
+    async def sent(self, chat_id: int, since: int, *, markup: bool = False, timeout: float = 5) -> JSON:
+        """Wait for a message to `chat_id` (with buttons, if asked) and return it as stored."""
+        def wanted(params: JSON) -> bool:
+            return params.get("chat_id") == chat_id and (not markup or "reply_markup" in params)
+
+        await self.emulator.wait_for("sendMessage", wanted, since=since, timeout=timeout)
+        for _ in range(50):
+            messages = self.emulator.sent_messages(chat_id)
+            if messages and (not markup or "reply_markup" in messages[-1]):
+                return messages[-1]
+            await self.emulator.wait_for("getUpdates", since=self.mark(), timeout=timeout)
+        raise AssertionError("message not stored")
+
+    async def sync(self) -> None:
+        """Return once every update injected so far has been handled (updates run in order)."""
+        mark = self.mark()
+        self.say(SYNC, "/help")
+        await self.sent(SYNC.id, mark)
+
+    def keyboard(self, chat_id: int) -> JSON:
+        """Return the latest bot message in a chat that carries buttons."""
+        for message in reversed(self.emulator.sent_messages(chat_id)):
+            if "reply_markup" in message:
+                return message
+        raise AssertionError(f"no buttons in chat {chat_id}")
+
+    async def press(self, user: User, label: str, message: JSON | None = None) -> JSON:
+        """Press the button whose label starts with `label`; return the answerCallbackQuery call."""
+        message = message or self.keyboard(user.id)
+        buttons = [b for row in message["reply_markup"]["inline_keyboard"] for b in row]
+        matching = [b for b in buttons if b["text"].startswith(label)]
+        assert matching, f"no button {label!r} among {[b['text'] for b in buttons]}"
+        query = self.emulator.inject(updates.callback_query(user, message, matching[0]["callback_data"]))
+        query_id = query["callback_query"]["id"]
+        call = await self.emulator.wait_for(
+            "answerCallbackQuery", lambda p: p["callback_query_id"] == query_id
+        )
+        return call.params
+
+    async def step(self, user: User, label: str) -> JSON:
+        """Press a button in the private chat and return the message after its in-place edit."""
+        message = self.keyboard(user.id)
+        mark = self.mark()
+        await self.press(user, label, message)
+        await self.emulator.wait_for(
+            "editMessageText", lambda p: p["message_id"] == message["message_id"], since=mark
+        )
+        [edited] = [m for m in self.emulator.sent_messages(user.id)
+                    if m["message_id"] == message["message_id"]]
+        return edited
+
+
+def labels(message: JSON) -> list[list[str]]:
+    """Return a message's button labels, row by row."""
+    return [[b["text"] for b in row] for row in message.get("reply_markup", {}).get("inline_keyboard", [])]
+
+
+def settings_for(emulator: TelegramEmulator, token: str = TOKEN) -> Settings:
+    """Return settings that point the adapter at the emulator and ignore any .env."""
+    return Settings(
+        _env_file=None, telegram_bot_token=token, telegram_api_base_url=emulator.base_url,
+    )
+
+
+@contextlib.asynccontextmanager
+async def running_bot(tmp_path: Path, *, polling: bool = True) -> AsyncIterator[TelegramBot]:
+    """Run the bot on a fresh emulator until the block ends."""
+    clock = ManualClock(START)
+    config = CoreConfig(coach_ids=frozenset({f"telegram:{COACH.id}"}), default_timezone="UTC")
+    async with TelegramEmulator(TOKEN) as emulator:
+        runtime = await build_runtime(
+            database_url=f"sqlite:///{tmp_path / 'bot.db'}", config=config, clock=clock
+        )
+        adapter = TelegramAdapter(runtime, settings_for(emulator), poll_timeout=1)
+        bot = TelegramBot(emulator, adapter, runtime, clock)
+
+        async def record(identity: Identity, detail: str) -> None:
+            bot.unreachable.append((identity, detail))
+
+        runtime.router.on_unreachable.append(record)
+        runtime.router.register(adapter.platform, adapter)
+        try:
+            await (adapter.start() if polling else adapter.connect())
+            yield bot
+        finally:
+            await adapter.stop()
+            await runtime.close()
