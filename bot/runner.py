@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
-from datetime import timedelta
 import logging
 import sys
+from dataclasses import replace
+from datetime import timedelta
 
 from bot.adapters.console import PLATFORM as CONSOLE
 from bot.adapters.console import ConsoleChat

@@ -79,3 +79,33 @@ async def test_messages_sent_on_its_own_are_printed(console) -> None:
     printed = out.read()
     assert "bot> Time's up." in printed and "[1] Check in" in printed
     assert chat.choices[0].label == "Check in"
+
+
+async def test_scripted_console_session_gets_a_nudge_and_presses_done(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.app import build_runtime
+    from bot.core.context import CoreConfig
+    from bot.core.ports import ManualClock
+
+    clock = ManualClock(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+    runtime = await build_runtime(
+        database_url=f"sqlite:///{tmp_path / 'c.db'}", clock=clock,
+        config=CoreConfig(default_timezone="UTC", min_break_interval=timedelta(minutes=1)))
+    out = (tmp_path / "out.txt").open("w+", encoding="utf-8")
+    chat = ConsoleChat(runtime.coach, "ann", out=out, interactive=False)
+    runtime.router.register("console", chat)
+    try:
+        for line in ("/breaks every 1m 09:00-17:00 mon-fri",):
+            await chat.handle_line(line)
+        clock.advance(minutes=1, seconds=1)
+        assert await runtime.coach.sweep() == 1
+        await chat.handle_line("1")
+        await chat.handle_line("/progress")
+    finally:
+        await runtime.close()
+    out.seek(0)
+    printed = out.read()
+    assert "Break nudges on: every 1 min" in printed
+    assert "bot> Time to get up" in printed and "[1] Done" in printed
+    assert "Break logged" in printed and "Breaks done this week: 1" in printed

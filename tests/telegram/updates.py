@@ -148,14 +148,16 @@ def channel_post(chat: JSON, text: str) -> JSON:
 def my_chat_member(user: User, bot: User, status: str, *, chat: JSON | None = None) -> JSON:
     """Return the bot's membership change; status "kicked" in a private chat = bot blocked."""
     old_status = "kicked" if status == "member" else "member"
+    old: JSON = {"user": bot.to_dict(), "status": old_status}
     new: JSON = {"user": bot.to_dict(), "status": status}
-    if status == "kicked":
-        new["until_date"] = 0
+    for member in (old, new):
+        if member["status"] == "kicked":
+            member["until_date"] = 0
     change = {
         "chat": chat or user.private_chat,
         "from": user.to_dict(),
         "date": now(),
-        "old_chat_member": {"user": bot.to_dict(), "status": old_status},
+        "old_chat_member": old,
         "new_chat_member": new,
     }
     return {"my_chat_member": change}

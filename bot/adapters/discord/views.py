@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 MAX_CONTENT = 2000
 MAX_LABEL = 80
 MAX_BUTTONS = 25
-RESUME_HINT = "These buttons have timed out. Type /hero to pick up where you left off."
+RESUME_HINT = "These buttons have timed out: type /hero to pick up where you left off."
 # escape_markdown adds a backslash before these; a message the bot wrote is read back without them.
 _ESCAPED = re.compile(r"\\([*_~|`>#\[\]()\-])")
 

@@ -53,8 +53,9 @@ log = logging.getLogger(__name__)
 PRIVATE_ONLY = ("hero", "breaks")
 GROUP_COMMANDS = ("hero", "breaks", "ask", "help")
 # Loggers that can print request URLs, which carry the token.
-URL_LOGGERS = ("httpx", "httpcore", "telegram.ext.Updater", "telegram.ext.Application",
-               "telegram.ext.ExtBot", "telegram.Bot")
+URL_LOGGERS = ("httpx", "httpcore.connection", "httpcore.http11", "telegram", "telegram.ext",
+               "telegram.ext.Updater", "telegram.ext.Application", "telegram.ext.ExtBot",
+               "telegram.Bot")
 KIND = {
     Skip.UNSUPPORTED: "I can only read text messages. Type your question, or /help to see "
                       "what I can do.",
@@ -72,6 +73,12 @@ def _chat_id(value: str) -> int | str:
 
 def _message_id(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
+
+
+def _file_url(base_url: str) -> str:
+    """Return the file URL that goes with a Bot API URL ("…/bot" serves files at "…/file/bot")."""
+    root, found, _ = base_url.rstrip("/").rpartition("/bot")
+    return f"{root}/file/bot" if found else "https://api.telegram.org/file/bot"
 
 
 class TelegramAdapter:
@@ -96,6 +103,7 @@ class TelegramAdapter:
             ApplicationBuilder()
             .token(token)
             .base_url(self.base_url)
+            .base_file_url(_file_url(self.base_url))
             .rate_limiter(AIORateLimiter(max_retries=RETRIES))
             .build()
         )

@@ -9,7 +9,12 @@ from bot.core import texts
 from bot.core.breaks import planner
 from bot.core.breaks.nudges import Nudges
 from bot.core.breaks.parse import (
-    BreakSpec, ScheduleInputError, format_days, parse_breaks_line, parse_clock, parse_days,
+    BreakSpec,
+    ScheduleInputError,
+    format_days,
+    parse_breaks_line,
+    parse_clock,
+    parse_days,
     parse_duration_or_until,
 )
 from bot.core.breaks.rules import upcoming_breaks
@@ -23,7 +28,6 @@ WINDOWS = {"0900-1700": (time(9), time(17)), "0800-1600": (time(8), time(16)),
            "1000-1800": (time(10), time(18)), "0830-1730": (time(8, 30), time(17, 30))}
 DAY_SETS = {"wd": frozenset(range(5)), "all": frozenset(range(7))}
 REMIND_FORMS = "Try /remind 07:30, /remind 7:30pm, or /remind 18:00 mon-fri. /remind off stops it."
-PAUSE_FORMS = "Try /pause 30m, /pause 2h, /pause today or /pause until 14:00; /resume ends it."
 
 
 class BreaksCommands:

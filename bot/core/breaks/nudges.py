@@ -104,6 +104,8 @@ class Nudges:
             return [Reply(await self.resume(turn), edit=True)]
         if not await self.s.store.schedules.respond(nudge.id, RESPONSES[action], turn.now):
             return [Reply("Already noted, thanks!", alert=True)]
+        if schedule.paused_reason == "ignored" and action != "pause":
+            await self.resume(turn)
         if action == "done":
             return [Reply("Nice one! Break logged. /progress shows your week.", edit=True)]
         if action == "skip":
@@ -142,7 +144,8 @@ class Nudges:
         """Pause schedules until a moment; the next slot after it is when they resume."""
         for s in schedules:
             s.paused_until, s.paused_reason = until.astimezone(UTC), "user"
-            s.next_due_at = planner.next_slot(s, max(until, now))
+            # A slot exactly at the end of the pause still counts: "until 12:00" includes 12:00.
+            s.next_due_at = planner.next_slot(s, max(until - timedelta(microseconds=1), now))
         await self.s.store.schedules.update_state(schedules)
 
     async def resume(self, turn: Turn) -> str:
@@ -171,12 +174,12 @@ class Nudges:
         log.info("paused %d schedule(s) for %s: %s", len(schedules), identity.key, detail)
 
     async def welcome_back(self, turn: Turn) -> list[Reply]:
-        """Resume schedules paused for silence or unreachability once the person acts again."""
+        """Resume schedules paused because the person was unreachable, now that they wrote."""
+        if turn.person.unreachable_at is None:
+            return []
+        await self.s.store.people.set_unreachable(turn.person.id, None)
         schedules = await self.s.store.schedules.people_for(turn.person.id)
-        waiting = [s for s in schedules if s.paused_reason in ("ignored", "unreachable")]
-        if turn.person.unreachable_at is not None:
-            await self.s.store.people.set_unreachable(turn.person.id, None)
-        if not waiting:
+        if not any(s.paused_reason == "unreachable" for s in schedules):
             return []
         return [Reply(f"Welcome back! {await self.resume(turn)}")]
 

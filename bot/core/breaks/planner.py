@@ -53,7 +53,9 @@ def movement_for(schedule: Schedule, movement_ids: tuple[str, ...]) -> str | Non
     return movement_ids[(schedule.person_id * 7 + schedule.sent_count) % len(movement_ids)]
 
 
-def plan(schedule: Schedule, now: datetime, movement_ids: tuple[str, ...] = ()) -> tuple[Schedule, Send | None]:
+def plan(
+    schedule: Schedule, now: datetime, movement_ids: tuple[str, ...] = ()
+) -> tuple[Schedule, Send | None]:
     """Return the row's new state and what (if anything) to send for the slot that fell due."""
     due = schedule.next_due_at
     if due is None:

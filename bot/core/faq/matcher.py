@@ -111,7 +111,10 @@ class FaqMatcher:
         self._phrasings = [[set(text.tokens(p)) for p in texts] for texts in phrasings]
         self._fields = [self._field_weights(e, p) for e, p in zip(
             self.entries, self._phrasings, strict=True)]
-        df = Counter(token for fields in self._fields for token in fields)
+        # A word only mentioned in answer bodies says less about which entry is meant.
+        df: Counter[str] = Counter()
+        for fields in self._fields:
+            df.update(fields)
         count = len(self.entries)
         self._idf = {token: math.log((count + 1) / n) + 0.1 for token, n in df.items()}
         self._unknown_idf = math.log((count + 1) / 0.5) + 0.1
