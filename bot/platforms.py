@@ -51,7 +51,7 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -
     code = 0
     try:
         for adapter in adapters:
-            runtime.router.register(adapter.platform, adapter)
+            runtime.router.register(adapter.platform, adapter, getattr(adapter, "limits", None))
             await adapter.start()
             started.append(adapter)
             log.info("%s connected", adapter.platform)

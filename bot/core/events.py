@@ -134,6 +134,7 @@ class DeliveryStatus(StrEnum):
 
     SENT = "sent"
     UNREACHABLE = "unreachable"
+    RATE_LIMITED = "rate_limited"
     FAILED = "failed"
 
 
@@ -144,6 +145,7 @@ class DeliveryResult:
     status: DeliveryStatus
     message_id: str | None = None
     detail: str = ""
+    retry_after: float = 0.0
 
     @property
     def ok(self) -> bool:

@@ -227,7 +227,8 @@ async def test_stranger_press_in_group_gets_an_alert(tg: TelegramBot) -> None:
     answered = await tg.press(BOB, "👍", answer)
     assert answered["show_alert"] is True and "someone else" in answered["text"]
     await tg.sync()
-    assert [m for m in tg.emulator.sent_messages(GROUP["id"]) if m["message_id"] == answer["message_id"]] == [answer]
+    after = tg.emulator.sent_messages(GROUP["id"])
+    assert [m for m in after if m["message_id"] == answer["message_id"]] == [answer]
     assert not [c for c in tg.emulator.calls[mark:] if c.method == "editMessageText"]
 
 

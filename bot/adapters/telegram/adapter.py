@@ -35,12 +35,12 @@ from bot.app import Runtime
 from bot.config import Settings
 from bot.core import texts
 from bot.core.events import (
-    ButtonPress,
     Choice,
     Command,
     DeliveryResult,
     DeliveryStatus,
     Identity,
+    InboundEvent,
     Origin,
     Outbound,
     Reply,
@@ -62,7 +62,8 @@ KIND = {
     Skip.FORWARDED: "I don't act on forwarded messages. If you have a question about it, "
                     "type it in your own words (or use /ask).",
 }
-GO_PRIVATE = "Let's do that in a private chat, so the group isn't flooded and the buttons are yours."
+GO_PRIVATE = ("Let's do that in a private chat, so the group isn't flooded and the buttons "
+              "are yours.")
 RETRIES = 3
 ALERT_LIMIT = 200
 
@@ -73,6 +74,18 @@ def _chat_id(value: str) -> int | str:
 
 def _message_id(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
+
+
+def _private_only(event: InboundEvent) -> str | None:
+    """Return the deep-link start value when a group command must continue in private."""
+    if not isinstance(event, Command):
+        return None
+    name, args = event.name.lower(), event.args.strip().lower()
+    if name in PRIVATE_ONLY:
+        return name
+    if name == "start" and args in PRIVATE_ONLY:
+        return args
+    return None
 
 
 def _file_url(base_url: str) -> str:
@@ -127,11 +140,15 @@ class TelegramAdapter:
             await self.application.initialize()
         except InvalidToken:
             await self.application.bot.shutdown()
-            raise BadToken("Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather") from None
+            raise BadToken(
+                "Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather"
+            ) from None
         except NetworkError as exc:
             await self.application.bot.shutdown()
             detail = exc.message.replace(self._token, "[redacted]")
-            raise BadToken(f"cannot reach the Telegram Bot API at {self.base_url}: {detail}") from None
+            raise BadToken(
+                f"cannot reach the Telegram Bot API at {self.base_url}: {detail}"
+            ) from None
         await self._register_commands()
         await self.application.start()
         log.info("telegram connected as @%s", self.me.username)
@@ -245,7 +262,9 @@ class TelegramAdapter:
         if len(parts) > 1:
             await self._post(pressed.chat.id, "\n\n".join(parts[1:]), reply.choices)
 
-    async def _show(self, origin: Origin, replies: list[Reply], pressed: Message | None = None) -> None:
+    async def _show(
+        self, origin: Origin, replies: list[Reply], pressed: Message | None = None
+    ) -> None:
         """Show the core's replies in the chat the event came from."""
         chat_id = _chat_id(origin.chat_id)
         asked = _message_id(origin.message_id) if pressed is None else None
@@ -263,14 +282,18 @@ class TelegramAdapter:
                 thread = reply.quote or not origin.is_private
                 await self._post(chat_id, reply.text, reply.choices, asked if thread else None)
 
-    async def _go_private(self, chat_id: int | str, reply_to: int | None, start: str | None = None,
-                          ) -> None:
+    async def _go_private(
+        self, chat_id: int | str, reply_to: int | None, start: str | None = None
+    ) -> None:
+        """Answer in a group with a button that opens the private chat (a t.me deep link)."""
         url = render.deep_link(self.me.username, start)
         markup = render.link_keyboard("Open a private chat", url)
         await self._post(chat_id, GO_PRIVATE, reply_to=reply_to, markup=markup)
 
-    async def _show_safely(self, origin: Origin, replies: list[Reply],
-                           pressed: Message | None = None) -> None:
+    async def _show_safely(
+        self, origin: Origin, replies: list[Reply], pressed: Message | None = None
+    ) -> None:
+        """Show replies; a chat that refuses them is reported or logged, never raised."""
         try:
             await self._show(origin, replies, pressed)
         except Forbidden as exc:
@@ -290,11 +313,16 @@ class TelegramAdapter:
         event = translate.message_event(message, self.me)
         if isinstance(event, Skip):
             if event is not Skip.IGNORE and message.chat.type == message.chat.PRIVATE:
-                await self._post(message.chat.id, KIND[event])
+                where = translate.origin(message.from_user, message.chat, message.message_id)
+                await self._show_safely(where, [Reply(KIND[event])])
             return
         origin = event.origin
-        if isinstance(event, Command) and not origin.is_private and event.name.lower() in PRIVATE_ONLY:
-            await self._go_private(_chat_id(origin.chat_id), message.message_id, event.name.lower())
+        link = _private_only(event) if not origin.is_private else None
+        if link is not None:
+            try:
+                await self._go_private(_chat_id(origin.chat_id), message.message_id, link)
+            except TelegramError as exc:
+                log.info("can't post in chat %s: %s", origin.chat_id, exc.message)
             return
         replies = await self.runtime.coach.handle(event)
         await self._show_safely(origin, replies)
@@ -311,12 +339,8 @@ class TelegramAdapter:
         alerts = [reply for reply in replies if reply.alert]
         await self._answer(query, alerts[0].text if alerts else None)
         shown = [reply for reply in replies if not reply.alert]
-        await self._show_safely(event.origin, shown, self._pressed(query, event))
-
-    @staticmethod
-    def _pressed(query: CallbackQuery, event: ButtonPress) -> Message | None:
-        message = query.message
-        return message if isinstance(message, Message) else None
+        pressed = query.message if isinstance(query.message, Message) else None
+        await self._show_safely(event.origin, shown, pressed)
 
     async def _answer(self, query: CallbackQuery, alert: str | None = None) -> None:
         """Stop the button's spinner; an alert is shown as a pop-up and nothing else changes."""

@@ -1,4 +1,4 @@
-"""The core's plain text and choices as Telegram messages: HTML, 4,096-character parts, keyboards."""
+"""The core's plain text and choices as Telegram messages: HTML, 4,096-char parts, keyboards."""
 
 from __future__ import annotations
 
@@ -107,9 +107,10 @@ def keyboard(choices: list[Choice]) -> InlineKeyboardMarkup | None:
             log.warning("dropping button %r: its payload does not fit callback_data", choice.label)
     if not usable:
         return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(c.label, callback_data=c.payload) for c in row] for row in rows(usable)]
-    )
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(choice.label, callback_data=choice.payload) for choice in row]
+        for row in rows(usable)
+    ])
 
 
 def deep_link(bot_username: str, start: str | None = None) -> str:
