@@ -133,8 +133,11 @@ class Coach:
 
     async def _start(self, turn: Turn, args: str) -> list[Reply]:
         welcome = Reply(texts.welcome(turn.origin.display_name, self.is_coach(turn)))
-        if args.strip().lower() == "hero":
+        deep_link = args.strip().lower()
+        if deep_link == "hero":
             return [welcome, *(await self.hero.command(turn))]
+        if deep_link == "breaks":
+            return [welcome, *(await self.breaks.breaks(turn, ""))]
         return [welcome]
 
     async def _progress(self, turn: Turn, _args: str) -> list[Reply]:

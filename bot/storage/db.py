@@ -82,6 +82,8 @@ async def migrate(
 ) -> int:
     """Apply every pending migration, each in its own transaction; return the new version."""
     current = await schema_version(db)
+    # A new database is routine; upgrading an existing one is worth a line in the log.
+    level = logging.INFO if current else logging.DEBUG
     for migration in discover_migrations(folder):
         if migration.version <= current or (target is not None and migration.version > target):
             continue
@@ -95,7 +97,7 @@ async def migrate(
             if db.in_transaction:
                 await db.rollback()
             raise MigrationError(f"{migration.path.name} failed: {exc}") from exc
-        log.info("applied migration %s", migration.path.name)
+        log.log(level, "applied migration %s", migration.path.name)
         current = migration.version
     return current
 

@@ -22,6 +22,11 @@ async def test_start_deep_link_starts_hero(world: World) -> None:
     assert "Quick check" in replies[-1].text
 
 
+async def test_start_breaks_deep_link_opens_the_guide(world: World) -> None:
+    replies = await world.chat.user("ann").say("/start breaks")
+    assert replies[-1].choices[0].label == "Every 30 min (recommended)"
+
+
 async def test_unknown_command_gets_help(world: World) -> None:
     user = world.chat.user("ann")
     await user.say("/start")

@@ -33,6 +33,8 @@ async def test_commands_are_synced_once_and_not_again_when_unchanged(
     settings = settings_for(emu, tmp_path)
     async with running(settings, emu) as bot:
         assert bot.adapter.commands_synced is True
+    # guilds (1) + guild_messages (1 << 9) + dm_messages (1 << 12); nothing privileged.
+    assert emu.identify is not None and emu.identify["intents"] == 1 + 512 + 4096
     [put] = command_puts(emu)
     assert put.path == f"/applications/{emu.app_id}/commands"
     synced = {c["name"]: c for c in emu.commands[None]}

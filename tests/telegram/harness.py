@@ -79,7 +79,8 @@ class TelegramBot:
         buttons = [b for row in message["reply_markup"]["inline_keyboard"] for b in row]
         matching = [b for b in buttons if b["text"].startswith(label)]
         assert matching, f"no button {label!r} among {[b['text'] for b in buttons]}"
-        query = self.emulator.inject(updates.callback_query(user, message, matching[0]["callback_data"]))
+        data = matching[0]["callback_data"]
+        query = self.emulator.inject(updates.callback_query(user, message, data))
         query_id = query["callback_query"]["id"]
         call = await self.emulator.wait_for(
             "answerCallbackQuery", lambda p: p["callback_query_id"] == query_id
@@ -101,7 +102,8 @@ class TelegramBot:
 
 def labels(message: JSON) -> list[list[str]]:
     """Return a message's button labels, row by row."""
-    return [[b["text"] for b in row] for row in message.get("reply_markup", {}).get("inline_keyboard", [])]
+    keyboard = message.get("reply_markup", {}).get("inline_keyboard", [])
+    return [[button["text"] for button in row] for row in keyboard]
 
 
 def settings_for(emulator: TelegramEmulator, token: str = TOKEN) -> Settings:

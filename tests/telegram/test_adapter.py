@@ -1,4 +1,4 @@
-"""The Telegram adapter end to end: real PTB polling the loopback emulator, the real core behind it."""
+"""The Telegram adapter end to end: real PTB polls the loopback emulator, the real core behind."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Updates of every shape never break the Telegram adapter, and the token never reaches a log line."""
+"""Updates of every shape never break the Telegram adapter; the token never reaches a log line."""
 
 from __future__ import annotations
 
@@ -82,7 +82,8 @@ def any_update(draw: st.DrawFn, bot: User) -> JSON:
             updates.group_message(user, chat, text))
         update["message"]["entities"] = draw(entities(text))
         if kind == "reply":
-            replied = bot_message(chat, draw(st.integers(1, 10_000)), draw(st.sampled_from([bot, BOB])))
+            author = draw(st.sampled_from([bot, BOB]))
+            replied = bot_message(chat, draw(st.integers(1, 10_000)), author)
             update["message"]["reply_to_message"] = replied
         return update
     if kind == "press":
@@ -108,7 +109,9 @@ def any_update(draw: st.DrawFn, bot: User) -> JSON:
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
-async def test_random_updates_never_break_the_bot(connected: TelegramBot, data: st.DataObject) -> None:
+async def test_random_updates_never_break_the_bot(
+    connected: TelegramBot, data: st.DataObject
+) -> None:
     tg = connected
     app = tg.adapter.application
     errors: list[BaseException | None] = []
@@ -134,7 +137,9 @@ async def test_random_updates_never_break_the_bot(connected: TelegramBot, data: 
     assert errors == []
 
 
-async def test_token_never_reaches_a_log_line(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+async def test_token_never_reaches_a_log_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     async with running_bot(tmp_path) as tg:
         mark = tg.mark()

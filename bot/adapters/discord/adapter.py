@@ -16,12 +16,13 @@ import contextlib
 import logging
 import re
 
+import aiohttp
 import discord
 import yarl
 
 from bot.adapters.base import BadToken
 from bot.adapters.discord.commands import build_tree, sync_if_changed
-from bot.adapters.discord.interactions import Answer
+from bot.adapters.discord.interactions import DEFER_AFTER, Answer
 from bot.adapters.discord.views import (
     IdleSessions,
     PayloadButton,
@@ -116,7 +117,7 @@ class DiscordAdapter:
         self.guild_id = settings.discord_guild_id
         self.client = DiscordClient(self, self.guild_id, guild_ready_timeout=guild_ready_timeout)
         self.sessions = IdleSessions(IDLE_TIMEOUT)
-        self.defer_after: float | None = None
+        self.defer_after = DEFER_AFTER
         self.commands_synced: bool | None = None
         self._saved_urls: tuple[str, yarl.URL] | None = None
         self._connection: asyncio.Task[None] | None = None
@@ -147,6 +148,9 @@ class DiscordAdapter:
         except discord.LoginFailure:
             await self.stop()
             raise BadToken("Discord refused the bot token; check DISCORD_BOT_TOKEN") from None
+        except (aiohttp.ClientError, OSError) as exc:
+            await self.stop()
+            raise BadToken(f"cannot reach the Discord API at {self._api_base}: {exc}") from None
         try:
             self.commands_synced = await sync_if_changed(self.client.tree, self.guild_id)
         except discord.HTTPException as exc:
@@ -199,10 +203,7 @@ class DiscordAdapter:
     # -- interactions ---------------------------------------------------------------------------
 
     def _answer(self, interaction: discord.Interaction, origin: Origin) -> Answer:
-        answer = Answer(interaction, ephemeral=not origin.is_private)
-        if self.defer_after is not None:
-            answer.defer_after = self.defer_after
-        return answer
+        return Answer(interaction, ephemeral=not origin.is_private, defer_after=self.defer_after)
 
     async def on_command(self, interaction: discord.Interaction, name: str, args: str) -> None:
         """Answer a slash command through the core."""
@@ -351,7 +352,8 @@ class DiscordAdapter:
             )
             reference = None
             # Only a reply in the same DM can thread; a question asked in a server gets a plain DM.
-            if message.reply_to and message.reply_to.isdigit() and message.chat_id == str(channel_id):
+            same_dm = message.chat_id == str(channel_id)
+            if same_dm and message.reply_to and message.reply_to.isdigit():
                 reference = discord.MessageReference(
                     message_id=int(message.reply_to), channel_id=channel_id,
                     fail_if_not_exists=False,

@@ -1,4 +1,4 @@
-"""The slash commands, each mapped to the core's neutral Command, and syncing them only on change."""
+"""The slash commands, each mapped to the core's neutral Command, synced only when changed."""
 
 from __future__ import annotations
 

@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 
 # Discord drops an interaction not answered within 3 s; past this the bot defers first.
 DEFER_AFTER = 2.0
+# A slash command must be answered; the core has a reply for every command, this is a backstop.
+NOTHING_TO_SAY = "Done."
 
 
 @dataclass
@@ -63,8 +65,11 @@ class Answer:
                 await self._edit(reply)
             else:
                 await self._send(reply)
-        if not self.interaction.response.is_done():
-            await self.interaction.response.defer()
+        response = self.interaction.response
+        if not response.is_done() and self.is_press:
+            await response.defer()
+        elif not response.is_done():
+            await response.send_message(NOTHING_TO_SAY, ephemeral=True)
         elif self._thinking:
             await self.interaction.delete_original_response()
 

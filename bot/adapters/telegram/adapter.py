@@ -312,8 +312,9 @@ class TelegramAdapter:
             return
         event = translate.message_event(message, self.me)
         if isinstance(event, Skip):
-            if event is not Skip.IGNORE and message.chat.type == message.chat.PRIVATE:
-                where = translate.origin(message.from_user, message.chat, message.message_id)
+            user, private = message.from_user, message.chat.type == message.chat.PRIVATE
+            if event is not Skip.IGNORE and private and user is not None:
+                where = translate.origin(user, message.chat, message.message_id)
                 await self._show_safely(where, [Reply(KIND[event])])
             return
         origin = event.origin

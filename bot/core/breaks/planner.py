@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, time, timedelta
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.core.breaks.rules import BreakRule, next_break, next_daily
@@ -16,16 +17,29 @@ IGNORED_BEFORE_PAUSE = 3
 QUIET_START, QUIET_END = time(22, 0), time(6, 0)
 
 
+@cache
+def _zone(name: str) -> ZoneInfo:
+    # ZoneInfo keeps only its 8 latest zones alive; a sweep cycling through more zones would
+    # otherwise re-read a tz file for nearly every row.
+    return ZoneInfo(name)
+
+
 def zone_of(schedule: Schedule) -> ZoneInfo:
     """Return the schedule's zone (stored names were validated when saved)."""
-    return ZoneInfo(schedule.zone)
+    return _zone(schedule.zone)
 
 
 def break_rule(schedule: Schedule) -> BreakRule:
     """Return the break rule a `breaks` row describes."""
     assert schedule.end is not None and schedule.every_minutes  # noqa: S101 - checked on save
-    return BreakRule(timedelta(minutes=schedule.every_minutes), schedule.start, schedule.end,
-                     schedule.days, zone_of(schedule))
+    return _rule(schedule.every_minutes, schedule.start, schedule.end, schedule.days, schedule.zone)
+
+
+@lru_cache(maxsize=4096)
+def _rule(every_minutes: int, start: time, end: time, days: frozenset[int], zone: str) -> BreakRule:
+    # Rules are frozen and most people share a handful, so a sweep validates each one once
+    # and keeps its slots_per_day instead of rebuilding it for every row.
+    return BreakRule(timedelta(minutes=every_minutes), start, end, days, _zone(zone))
 
 
 def next_slot(schedule: Schedule, after: datetime) -> datetime:

@@ -39,11 +39,12 @@ _TYPO_CREDIT = 0.7
 _QUESTION_WEIGHT = 0.4
 # Where a word appears in an entry decides how much it vouches for that entry.
 _TAG_WEIGHT = 0.7
-_BODY_WEIGHT = 0.35
-_PHRASING_SHARE = 0.5
-_COVERAGE_SHARE = 0.3
-_CHAR_SHARE = 0.2
+_BODY_WEIGHT = 0.5
+_PHRASING_SHARE = 0.3
+_COVERAGE_SHARE = 0.1
+_CHAR_SHARE = 0.6
 _NGRAMS = (3, 4, 5)
+_UNKNOWN_BOOST = 3.0
 
 
 class Outcome(StrEnum):
@@ -117,7 +118,7 @@ class FaqMatcher:
             df.update(fields)
         count = len(self.entries)
         self._idf = {token: math.log((count + 1) / n) + 0.1 for token, n in df.items()}
-        self._unknown_idf = math.log((count + 1) / 0.5) + 0.1
+        self._unknown_idf = (math.log((count + 1) / 0.5) + 0.1) * _UNKNOWN_BOOST
         raw = {w for e in self.entries for t in [e.question, *e.alternatives, *e.tags, e.answer]
                for w in text.words(t)}
         self._known = frozenset(raw | text.KNOWN_SURFACE)

@@ -51,6 +51,9 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bhow\s+(?:often|many\s+times|many\s+days|frequently)\b"), "frequency"),
     (re.compile(r"\b(?:times|days|sessions)\s+(?:a|per|each)\s+(?:week|day)\b"), "frequency"),
     (re.compile(r"\bhow\s+long\b"), "duration"),
+    # "part 3" is a piece of the series; "parts of the leg" is anatomy.
+    (re.compile(r"\bparts?\s+(?:\d|one|two|three|four|five)\b"
+                r"|\b(?:\d|one|two|three|four|five)\s+parts?\b"), "series"),
     (re.compile(r"\b(?:stay|stays|staying)\s+(?:put|still)\b"), "hold"),
     (re.compile(r"\bfirst\s+thing\b|\bwak(?:e|es|ing)\s+up\b"), "morning"),
     (re.compile(r"\breal\s+(?:person|human)\b"), "coach"),

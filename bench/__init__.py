@@ -1,0 +1,1 @@
+"""HeroCoach's scheduling benchmark against one-job-per-person APScheduler (`make bench`)."""
