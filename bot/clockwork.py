@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,9 @@ class Clockwork:
         self.every = every
         self.sweeps: list[Sweep] = []
         self.scheduler: AsyncIOScheduler | None = None
+        self._running = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     def attach(self, sweep: Sweep) -> None:
         """Add a sweep to run on every tick."""
@@ -28,12 +32,19 @@ class Clockwork:
 
     async def tick(self) -> int:
         """Run every sweep once; one failing sweep does not stop the others."""
+        self._running += 1
+        self._idle.clear()
         fired = 0
-        for sweep in self.sweeps:
-            try:
-                fired += await sweep()
-            except Exception:
-                log.exception("sweep failed; the next tick will retry")
+        try:
+            for sweep in self.sweeps:
+                try:
+                    fired += await sweep()
+                except Exception:
+                    log.exception("sweep failed; the next tick will retry")
+        finally:
+            self._running -= 1
+            if not self._running:
+                self._idle.set()
         return fired
 
     def start(self) -> None:
@@ -55,8 +66,16 @@ class Clockwork:
             coalesce=True, misfire_grace_time=None,
         )
 
-    async def stop(self) -> None:
-        """Stop ticking; a sweep in progress finishes on its own."""
-        if self.scheduler is not None:
-            self.scheduler.shutdown(wait=False)
-            self.scheduler = None
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop ticking, and let a sweep in progress finish (for up to `grace` seconds)."""
+        if self.scheduler is None:
+            return
+        # Shutting APScheduler down cancels running coroutine jobs, which could cut a sweep
+        # between claiming and sending; so stop new ticks first and let the current one end.
+        self.scheduler.pause()
+        try:
+            await asyncio.wait_for(self._idle.wait(), grace)
+        except TimeoutError:
+            log.warning("a sweep was still running at shutdown")
+        self.scheduler.shutdown(wait=False)
+        self.scheduler = None

@@ -1,5 +1,4 @@
-"""The outbound side: per-platform rate limits, retries after a rate-limit answer, and
-reporting people who can't be reached."""
+"""The outbound side: pacing per platform, retries after rate limits, unreachable people."""
 
 from __future__ import annotations
 

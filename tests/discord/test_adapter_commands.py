@@ -162,3 +162,17 @@ async def test_timezone_autocomplete_offers_zone_names(emu: DiscordEmulator, bot
     member = Person(emu, MEMBER)
     replies = await member.slash("timezone", {"zone": "Europe/Berlin"}, count=2)
     assert "Europe/Berlin" in text_of(replies[-1])
+
+
+async def test_typed_options_reach_the_core_as_command_args(emu: DiscordEmulator, bot: Bot) -> None:
+    member = Person(emu, MEMBER, in_guild=False)
+    setting = {"setting": "every 30m 09:00-17:30 mon-fri"}
+    [_, breaks] = await member.slash("breaks", setting, count=2)
+    assert "every 30 min, 09:00-17:30, Mon-Fri" in text_of(breaks)
+    assert not breaks["flags"] & EPHEMERAL  # in a DM nothing needs hiding
+    [remind] = await member.slash("remind", {"time": "07:30", "days": "mon-fri"})
+    assert "07:30, Mon-Fri" in text_of(remind)
+    [paused] = await member.slash("pause", {"for": "2h"})
+    assert text_of(paused).startswith("Paused until")
+    [refused] = await member.slash("stats")
+    assert "just for the coach" in text_of(refused)

@@ -46,6 +46,7 @@ from bot.core.events import (
     ReplyToBot,
     Text,
 )
+from bot.delivery import DISCORD_LIMITS
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,8 @@ class DiscordAdapter:
     """The Discord side of the bot: holds the core by composition and delivers its DMs."""
 
     platform = PLATFORM
+    # discord.py waits out 429s itself; this keeps the bot under the 50 requests/s global limit.
+    limits = DISCORD_LIMITS
 
     def __init__(
         self, runtime: Runtime, settings: Settings, *, guild_ready_timeout: float = 2.0

@@ -45,6 +45,7 @@ _COVERAGE_SHARE = 0.1
 _CHAR_SHARE = 0.6
 _NGRAMS = (3, 4, 5)
 _UNKNOWN_BOOST = 3.0
+_UNSEEN_GRAM = 1.0
 
 
 class Outcome(StrEnum):
@@ -95,9 +96,9 @@ class FaqMatcher:
         self,
         entries: Sequence[FaqEntry],
         *,
-        answer_threshold: float = 0.42,
-        suggest_threshold: float = 0.28,
-        margin: float = 0.04,
+        answer_threshold: float = 0.28,
+        suggest_threshold: float = 0.18,
+        margin: float = 0.02,
     ) -> None:
         if not entries:
             raise ValueError("FaqMatcher needs at least one entry")
@@ -139,6 +140,9 @@ class FaqMatcher:
         counts = [_char_grams(normalise(doc)) for doc in docs]
         df = Counter(gram for grams in counts for gram in grams)
         self._gram_idf = {g: math.log((len(docs) + 1) / (n + 1)) + 1.0 for g, n in df.items()}
+        # Character runs no entry contains still count against the question's length,
+        # so "sleep at night" dilutes "how long" instead of vanishing.
+        self._unseen_gram_idf = (math.log(len(docs) + 1) + 1.0) * _UNSEEN_GRAM
         index: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for number, grams in enumerate(counts):
             vector = _unit({g: (1 + math.log(n)) * self._gram_idf[g] for g, n in grams.items()})
@@ -173,7 +177,7 @@ class FaqMatcher:
             return None
         weights = {t: self._weight(t) * c for t, c in credit.items()}
         grams = _char_grams(" ".join(fixed_words))
-        vector = _unit({g: (1 + math.log(n)) * self._gram_idf.get(g, 0.0)
+        vector = _unit({g: (1 + math.log(n)) * self._gram_idf.get(g, self._unseen_gram_idf)
                         for g, n in grams.items()})
         return _Query(weights, sum(weights.values()), vector)
 
