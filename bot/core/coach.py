@@ -11,7 +11,7 @@ from bot.core import texts
 from bot.core.account.settings import Account
 from bot.core.breaks.commands import BreaksCommands
 from bot.core.breaks.nudges import SNOOZE_TIMER, Nudges
-from bot.core.buttons import Payload, decode
+from bot.core.buttons import decode
 from bot.core.context import Services, Turn
 from bot.core.events import ButtonPress, Command, InboundEvent, Reply, ReplyToBot, Text
 from bot.core.hero.flow import HOLD_TIMER, HeroFlow
@@ -41,17 +41,17 @@ class Coach:
         self.hero = HeroFlow(services)
         self.asking = Asking(services)
         self.inbox = Inbox(services)
-        self.account = Account(services)
         self.progress = Progress(services)
         self.nudges = Nudges(services)
         self.breaks = BreaksCommands(services, self.nudges)
+        self.account = Account(services, on_zone_change=self.breaks.rezone)
         self.commands: dict[str, CommandHandler] = {
             "start": self._start,
             "help": lambda turn, _: self._help(turn),
             "hero": lambda turn, _: self.hero.command(turn),
             "ask": self.asking.ask,
             "progress": self._progress,
-            "timezone": self._timezone,
+            "timezone": self.account.timezone,
             "settings": self._settings,
             "breaks": self.breaks.breaks,
             "remind": self.breaks.remind,
@@ -65,7 +65,7 @@ class Coach:
         self.buttons = {
             "h": self.hero.press,
             "q": self.asking.press,
-            "tz": self._press_zone,
+            "tz": self.account.press_zone,
             "f": self.account.press_forget,
             "n": self.nudges.press,
             "b": self.breaks.press,
@@ -149,20 +149,6 @@ class Coach:
     async def _stats(self, turn: Turn, _args: str) -> list[Reply]:
         replies = await self.inbox.stats(turn)
         replies[-1].text += "\n" + "\n".join(await self.breaks.stats_lines())
-        return replies
-
-    async def _timezone(self, turn: Turn, args: str) -> list[Reply]:
-        before = turn.person.timezone
-        replies = await self.account.timezone(turn, args)
-        if turn.person.timezone != before:
-            await self.breaks.rezone(turn)
-        return replies
-
-    async def _press_zone(self, turn: Turn, payload: Payload) -> list[Reply]:
-        before = turn.person.timezone
-        replies = await self.account.press_zone(turn, payload)
-        if turn.person.timezone != before:
-            await self.breaks.rezone(turn)
         return replies
 
     async def _help(self, turn: Turn) -> list[Reply]:

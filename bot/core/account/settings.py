@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from bot.core import texts
 from bot.core.buttons import Payload, encode
 from bot.core.context import Services, Turn
@@ -18,8 +20,10 @@ TIMEZONE_USAGE = (
 class Account:
     """`/timezone`, `/settings` and `/forget`."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services,
+                 on_zone_change: Callable[[Turn], Awaitable[None]] | None = None) -> None:
         self.s = services
+        self.on_zone_change = on_zone_change
 
     def zone_name(self, turn: Turn) -> str:
         """Return the person's zone, or the default when they haven't set one."""
@@ -39,8 +43,11 @@ class Account:
         return [await self._set(turn, zone.key)]
 
     async def _set(self, turn: Turn, zone: str) -> Reply:
+        changed = turn.person.timezone != zone
         await self.s.store.people.set_timezone(turn.person.id, zone)
         turn.person.timezone = zone
+        if changed and self.on_zone_change is not None:
+            await self.on_zone_change(turn)
         return Reply(f"Time zone set to {zone}. Nudges and reminders will follow your local time.")
 
     async def press_zone(self, turn: Turn, payload: Payload) -> list[Reply]:

@@ -316,3 +316,13 @@ async def test_crash_mid_sweep_then_restart_sends_no_duplicate(world: World) -> 
     finally:
         await restarted.close()
         world.runtime = restarted
+
+
+async def test_changing_time_zone_keeps_local_times(world: World) -> None:
+    user = world.chat.user("ann")
+    await user.say("/breaks every 30m 09:00-17:00 mon-fri")
+    await user.say("/timezone America/New_York")
+    preview = (await user.say("/breaks preview"))[-1].text
+    assert preview.startswith("Next nudges: Tue 09:30")  # 04:00 in New York: next is 09:30 there
+    at(world, "2026-11-24T09:30:00", ZoneInfo("America/New_York"))
+    assert await world.runtime.coach.sweep() == 1
