@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from bot.core.events import DeliveryResult, DeliveryStatus, Identity, Outbound
@@ -31,10 +32,12 @@ DISCORD_LIMITS = Limits(per_second=45.0)
 
 
 class Pacer:
-    """Hand out send times: evenly spaced overall, and spaced per chat.
+    """Pace sends: evenly spaced overall, and at least `per_chat_interval` apart per chat.
 
-    Each caller reserves its slot under a lock and then sleeps outside it, so a chat that
-    must wait delays only its own messages, never other chats'.
+    The overall rate is kept by reserving evenly spaced start times. Per chat, sends are
+    serialised and spaced from when the previous one actually started, so a late wake-up
+    can never squeeze two messages to one chat closer together. Waiting for one chat never
+    holds up another.
     """
 
     def __init__(self, limits: Limits, monotonic: Callable[[], float] = time.monotonic) -> None:
@@ -42,20 +45,32 @@ class Pacer:
         self.monotonic = monotonic
         self._lock = asyncio.Lock()
         self._next_any = 0.0
-        self._next_chat: dict[str, float] = {}
+        self._chat_locks: dict[str, asyncio.Lock] = {}
+        self._last_start: dict[str, float] = {}
 
-    async def wait_turn(self, chat: str) -> None:
-        """Sleep until this chat may be sent to."""
-        async with self._lock:
-            now = self.monotonic()
-            start = max(now, self._next_any, self._next_chat.get(chat, 0.0))
-            self._next_any = start + 1.0 / self.limits.per_second
-            if self.limits.per_chat_interval:
-                self._next_chat[chat] = start + self.limits.per_chat_interval
-                if len(self._next_chat) > 10_000:
-                    self._next_chat = {k: v for k, v in self._next_chat.items() if v > now}
-        if start > now:
-            await asyncio.sleep(start - now)
+    @asynccontextmanager
+    async def turn(self, chat: str) -> AsyncIterator[None]:
+        """Wait until this chat may be sent to, and hold its turn while sending."""
+        chat_lock = self._chat_locks.setdefault(chat, asyncio.Lock())
+        async with chat_lock:
+            earliest = self._last_start.get(chat, -1e18) + self.limits.per_chat_interval
+            async with self._lock:
+                now = self.monotonic()
+                start = max(now, self._next_any, earliest)
+                self._next_any = start + 1.0 / self.limits.per_second
+            if start > now:
+                await asyncio.sleep(start - now)
+            self._last_start[chat] = self.monotonic()
+            yield
+        if not chat_lock.locked() and len(self._chat_locks) > 10_000:
+            self._forget_idle_chats()
+
+    def _forget_idle_chats(self) -> None:
+        horizon = self.monotonic() - self.limits.per_chat_interval
+        for chat in [c for c, t in self._last_start.items() if t < horizon]:
+            lock = self._chat_locks.get(chat)
+            if lock is not None and not lock.locked():
+                del self._chat_locks[chat], self._last_start[chat]
 
 
 class Router:
@@ -82,10 +97,12 @@ class Router:
         pacer = self.pacers.get(message.to.platform)
         retries = pacer.limits.max_retries if pacer else Limits(1.0).max_retries
         for attempt in range(retries + 1):
-            if pacer:
-                await pacer.wait_turn(message.chat_id or message.to.user_id)
             try:
-                result = await sender.send(message)
+                if pacer:
+                    async with pacer.turn(message.chat_id or message.to.user_id):
+                        result = await sender.send(message)
+                else:
+                    result = await sender.send(message)
             except Exception as exc:
                 log.exception("delivery to %s failed", message.to.key)
                 return DeliveryResult(DeliveryStatus.FAILED, detail=type(exc).__name__)

@@ -41,9 +41,10 @@ async def test_one_chat_is_spaced_and_others_are_not_held_up() -> None:
 
     await asyncio.gather(*(send(u) for u in ["slow", "a", "a", "a", *[f"c{i}" for i in range(10)]]))
     a_times = [t for user, t in sender.calls if user == "a"]
-    assert all(later - earlier >= 0.095 for earlier, later in zip(a_times, a_times[1:], strict=False))
-    assert done[-1] == "slow"
-    assert time.monotonic() - started < 1.0
+    assert all(later - earlier >= 0.1 for earlier, later in zip(a_times, a_times[1:], strict=False))
+    # the slow chat (0.5 s per send) finishes last: nobody waited behind it
+    assert done[-1] == "slow" and done.count("a") == 3
+    assert time.monotonic() - started < 3.0
 
 
 async def test_overall_rate_is_respected() -> None:

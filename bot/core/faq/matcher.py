@@ -6,6 +6,8 @@ the FAQ vocabulary. Each entry is scored on three signals:
 - coverage: how much of the question the entry explains anywhere, with its answer body
   and tags counting less than its phrasings (so new wordings still find it);
 - characters: 3-5 character n-gram TF-IDF cosine, which forgives typos and word forms.
+Words (and character runs) that no entry uses weigh heavily against every entry, which
+is what keeps off-topic questions that share a word or two with the FAQ unanswered.
 Like Rasa's FallbackClassifier, the best score must clear a threshold AND beat the
 runner-up by a margin to be answered outright; otherwise the member gets a short
 "did you mean" list, or the question goes to the coach.
@@ -25,7 +27,7 @@ from rapidfuzz.distance import OSA
 
 from bot.content.schema import FaqEntry
 from bot.core.faq import text
-from bot.core.faq.triage import normalise, red_flag
+from bot.core.faq.triage import red_flag
 
 SAFETY_ID = "safety"
 MAX_SUGGESTIONS = 3
@@ -40,12 +42,12 @@ _QUESTION_WEIGHT = 0.4
 # Where a word appears in an entry decides how much it vouches for that entry.
 _TAG_WEIGHT = 0.7
 _BODY_WEIGHT = 0.5
-_PHRASING_SHARE = 0.3
-_COVERAGE_SHARE = 0.1
-_CHAR_SHARE = 0.6
+_PHRASING_SHARE = 0.1
+_COVERAGE_SHARE = 0.4
+_CHAR_SHARE = 0.5
 _NGRAMS = (3, 4, 5)
-_UNKNOWN_BOOST = 3.0
-_UNSEEN_GRAM = 1.0
+# A word no entry uses at all is strong evidence the question is about something else.
+_UNKNOWN_BOOST = 4.0
 
 
 class Outcome(StrEnum):
@@ -96,9 +98,9 @@ class FaqMatcher:
         self,
         entries: Sequence[FaqEntry],
         *,
-        answer_threshold: float = 0.28,
-        suggest_threshold: float = 0.18,
-        margin: float = 0.02,
+        answer_threshold: float = 0.18,
+        suggest_threshold: float = 0.12,
+        margin: float = 0.005,
     ) -> None:
         if not entries:
             raise ValueError("FaqMatcher needs at least one entry")
@@ -123,7 +125,9 @@ class FaqMatcher:
         raw = {w for e in self.entries for t in [e.question, *e.alternatives, *e.tags, e.answer]
                for w in text.words(t)}
         self._known = frozenset(raw | text.KNOWN_SURFACE)
-        self._vocab = tuple(sorted(raw - text.STOP_WORDS))
+        # Stop words are targets too, so "actualy" becomes "actually" (and is then dropped)
+        # rather than being mistaken for an unknown, heavily weighted word.
+        self._vocab = tuple(sorted(raw | text.STOP_WORDS))
         self._grams = self._gram_index(
             [" ".join([*texts, *e.tags]) for texts, e in zip(phrasings, self.entries,
                                                              strict=True)])
@@ -131,18 +135,20 @@ class FaqMatcher:
 
     @staticmethod
     def _field_weights(entry: FaqEntry, phrasings: list[set[str]]) -> dict[str, float]:
-        fields = dict.fromkeys(text.tokens(entry.answer), _BODY_WEIGHT)
+        # Numbers in an answer body are mostly list markers and amounts, not topics.
+        body = (t for t in text.tokens(entry.answer) if not t.isdigit())
+        fields = dict.fromkeys(body, _BODY_WEIGHT)
         fields |= dict.fromkeys(text.tokens(" ".join(entry.tags)), _TAG_WEIGHT)
         fields |= dict.fromkeys(set().union(*phrasings), 1.0)
         return fields
 
     def _gram_index(self, docs: list[str]) -> dict[str, list[tuple[int, float]]]:
-        counts = [_char_grams(normalise(doc)) for doc in docs]
+        counts = [_char_grams(" ".join(text.words(doc))) for doc in docs]
         df = Counter(gram for grams in counts for gram in grams)
         self._gram_idf = {g: math.log((len(docs) + 1) / (n + 1)) + 1.0 for g, n in df.items()}
         # Character runs no entry contains still count against the question's length,
         # so "sleep at night" dilutes "how long" instead of vanishing.
-        self._unseen_gram_idf = (math.log(len(docs) + 1) + 1.0) * _UNSEEN_GRAM
+        self._unseen_gram_idf = math.log(len(docs) + 1) + 1.0
         index: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for number, grams in enumerate(counts):
             vector = _unit({g: (1 + math.log(n)) * self._gram_idf[g] for g, n in grams.items()})

@@ -23,7 +23,16 @@ no not dont doesnt didnt cant cannot wont isnt arent wasnt get gets got getting 
 wanna want need like know thing things stuff way kind sort actually maybe even well one
 supposed meant keep keeps say says saying said tell told explain explained r shud
 pose they them their he him his she her lol pls plz kinda sorta
-s t ll d re ve m
+s t ll d re ve m o y
+ours ourselves yours yourself yourselves himself hers herself theirs themselves whom
+because until while against during above below again once only own same such few each both
+other nor now ain aren couldn hadn hasn haven isn mightn mustn needn shan shouldn wasn weren
+won wouldn don doesn didn
+theyve theyre weve youve youd youll hes shes thats theres heres lets aint wouldnt couldnt
+shouldnt havent hasnt hadnt werent mustnt
+gotta lmao tbh idk ya yeah yep yup nah thx ty basically literally honestly seriously anyway
+anyways pretty quite something anything everything someone anyone somebody anybody ever goes
+gone went come comes came
 """.split())
 # Question words carry intent but, on their own, should not win a match.
 QUESTION_WORDS = frozenset({"what", "why", "how", "when", "where", "who", "which"})
@@ -50,7 +59,6 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bgood\s+(?:morning|afternoon|evening|night|day)\b"), "hello"),
     (re.compile(r"\bhow\s+(?:often|many\s+times|many\s+days|frequently)\b"), "frequency"),
     (re.compile(r"\b(?:times|days|sessions)\s+(?:a|per|each)\s+(?:week|day)\b"), "frequency"),
-    (re.compile(r"\bhow\s+long\b"), "duration"),
     # "part 3" is a piece of the series; "parts of the leg" is anatomy.
     (re.compile(r"\bparts?\s+(?:\d|one|two|three|four|five)\b"
                 r"|\b(?:\d|one|two|three|four|five)\s+parts?\b"), "series"),
@@ -105,6 +113,8 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "rock": ("rocking", "rocks", "easeinout"),
     "muscle": ("muscles",),
     "practice": ("practise", "practising", "practicing", "practiced", "practised"),
+    "release": ("relax", "relaxes", "relaxed", "relaxing", "loosen", "loosens", "loosening",
+                "unwind"),
     "lazy": ("weak", "inhibited", "dormant"),
     "what": ("whats", "wat", "wats"),
     "how": ("hows",),

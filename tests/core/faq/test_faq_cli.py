@@ -1,5 +1,6 @@
 import io
 import json
+import re
 from pathlib import Path
 
 from bot.faq_cli import run_ask, run_faq_eval
@@ -14,7 +15,7 @@ def _lines(capsys):
 
 
 def test_ask_json_shape_for_each_outcome(capsys):
-    questions = ["how long do i hold it", "my feet go numb", "it's too painful to sit back on my heels",
+    questions = ["how long do i hold it", "my feet go numb", "kneecaps feel squished in virasana",
                  "how do i center a div"]
     assert run_ask(questions, as_json=True) == 0
     rows = _lines(capsys)
@@ -56,7 +57,7 @@ def test_ask_reports_broken_content(tmp_path, capsys):
 def test_faq_eval_prints_the_side_by_side_report(capsys):
     assert run_faq_eval(HERE / "eval_heldout.jsonl") == 0
     out = capsys.readouterr().out
-    assert out.startswith("cases: 58 (on-topic 42, off-topic 10, red-flag 6)")
+    assert re.match(r"cases: \d+ \(on-topic \d+, off-topic \d+, red-flag \d+\)\n", out)
     for label in ("top-1 on-topic", "off-topic refused", "safety recall", "latency p50 (ms)",
                   "latency p99 (ms)"):
         assert label in out

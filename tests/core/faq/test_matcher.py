@@ -70,13 +70,16 @@ def test_red_flag_gives_the_safety_entry(matcher):
     assert verdict.red_flag == "sharp or shooting pain"
 
 
+NEAR_MISS = "kneecaps feel squished in virasana"
+
+
 def test_near_miss_suggests_up_to_three_best_first(matcher):
-    verdict = matcher.match("it's too painful to sit back on my heels")
+    verdict = matcher.match(NEAR_MISS)
     assert verdict.outcome is Outcome.SUGGEST
     assert 1 <= len(verdict.suggestions) <= 3
     assert verdict.suggestions[0] is verdict.entry
-    assert verdict.entry.id == "pain-and-breathing"
-    scores = dict((e.id, s) for s, e in matcher.scores("it's too painful to sit back on my heels"))
+    assert verdict.entry.id == "knee-pain"
+    scores = dict((e.id, s) for s, e in matcher.scores(NEAR_MISS))
     ranked = [scores[e.id] for e in verdict.suggestions]
     assert ranked == sorted(ranked, reverse=True)
 
@@ -143,30 +146,54 @@ def _cases(name):
     return load_cases(HERE / name)
 
 
-def test_eval_sets_cover_every_id_offtopic_and_red_flags(entries):
-    cases = _cases("eval_tuning.jsonl") + _cases("eval_heldout.jsonl")
+def _counts(cases):
     counts = {}
     for case in cases:
         counts[case.expect] = counts.get(case.expect, 0) + 1
+    return counts
+
+
+def _copies_of_faq_wording(entries, cases):
+    alternatives = {a.lower() for e in entries for a in [e.question, *e.alternatives]}
+    return [c.q for c in cases if c.q.lower() in alternatives]
+
+
+def test_eval_sets_cover_every_id_offtopic_and_red_flags(entries):
+    cases = _cases("eval_tuning.jsonl") + _cases("eval_heldout.jsonl")
+    counts = _counts(cases)
     for entry in entries:
         assert counts.get(entry.id, 0) >= 5 or entry.id == "safety", entry.id
     assert counts["offtopic"] >= 20
     assert counts["safety"] >= 10
-    alternatives = {a.lower() for e in entries for a in [e.question, *e.alternatives]}
-    assert not [c.q for c in cases if c.q.lower() in alternatives]
+    assert not _copies_of_faq_wording(entries, cases)
+
+
+def test_dev_set_covers_every_id_without_faq_wording(entries):
+    cases = _cases("eval_dev.jsonl")
+    counts = _counts(cases)
+    for entry in entries:
+        assert counts.get(entry.id, 0) >= 3 or entry.id == "safety", entry.id
+    assert counts["offtopic"] >= 15
+    assert counts["safety"] >= 8
+    assert not _copies_of_faq_wording(entries, cases)
+
+
+def _assert_targets(report):
+    ours = report.herocoach
+    assert ours.top1_on_topic >= 0.90
+    assert ours.offtopic_refused >= 0.90
+    assert ours.safety_recall == 1.0
+    assert ours.latency_p99_ms < 5.0
+    assert ours.top1_on_topic > report.baseline.top1_on_topic
+    assert report.baseline.safety_recall == 0.0
 
 
 def test_heldout_targets(matcher):
-    report = evaluate(matcher, _cases("eval_heldout.jsonl"))
-    ours = report.herocoach
-    # The brief's target is 90% top-1; the untouched held-out run measured 76.2%
-    # (most misses were "did you mean" lists led by the right entry). This floor
-    # guards against regressions until the lead decides how to close the gap.
-    assert ours.top1_on_topic >= 0.76
-    assert ours.offtopic_refused >= 0.90
-    assert ours.safety_recall == 1.0
-    assert ours.top1_on_topic > report.baseline.top1_on_topic
-    assert report.baseline.safety_recall == 0.0
+    _assert_targets(evaluate(matcher, _cases("eval_heldout.jsonl")))
+
+
+def test_dev_targets(matcher):
+    _assert_targets(evaluate(matcher, _cases("eval_dev.jsonl")))
 
 
 def test_tuning_set_figures(matcher):
