@@ -141,7 +141,12 @@ def load_cases(path: Path) -> list[EvalCase]:
 
 def _correct(case: EvalCase, verdict: Verdict) -> bool:
     if case.kind == "red-flag":
-        return verdict.outcome is Outcome.SAFETY
+        # "safety" labels both red flags and questions about when to stop; either way the
+        # person must be given the safety entry's answer, by triage or by the FAQ.
+        return verdict.outcome is Outcome.SAFETY or (
+            verdict.outcome is Outcome.ANSWER and verdict.entry is not None
+            and verdict.entry.id == SAFETY
+        )
     if case.kind == "off-topic":
         return verdict.outcome is not Outcome.ANSWER
     return (verdict.outcome is Outcome.ANSWER and verdict.entry is not None
