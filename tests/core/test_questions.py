@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.adapters.memory import MemoryChat
+from bot.core.faq.matcher import FaqMatcher
 from tests.conftest import World
 
 
@@ -71,17 +72,21 @@ async def test_unreachable_asker_gets_the_answer_next_time(world: World) -> None
 
 
 async def test_did_you_mean_offers_choices_then_answers(world: World) -> None:
+    # A matcher that never answers outright, so this test is about the flow, not the scores.
+    world.runtime.coach.s.matcher = FaqMatcher(
+        world.runtime.content.faq, answer_threshold=1.0, suggest_threshold=0.0, margin=0.0)
     user = world.chat.user("ann")
-    matcher = world.runtime.coach.s.matcher
-    vague = next(q for q in ("hold", "pain", "knees", "feet", "stretch", "props height", "back")
-                 if matcher.match(q).outcome == "suggest")
-    replies = await user.say(vague)
+    replies = await user.say("how long should i hold the pose")
     labels = [c.label for c in replies[-1].choices]
     assert 2 <= len(labels) <= 4 and labels[-1] == "None of these: ask the coach"
     answer = await user.press(0)
     assert answer[-1].edit and "👍 Helpful" in [c.label for c in answer[-1].choices]
     row = await world.runtime.store.questions.get(1)
     assert row.outcome == "answer" and row.faq_id is not None
+    coach = await user.say("how long should i hold the pose")
+    passed = await user.press("None of these", coach[-1].choices)
+    assert "passed your question to the coach" in passed[-1].text
+    assert (await world.runtime.store.questions.get(2)).outcome == "escalate"
 
 
 async def test_red_flag_gets_the_safety_answer(world: World) -> None:
