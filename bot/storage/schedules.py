@@ -48,9 +48,9 @@ def schedule_from_row(row: sqlite3.Row | aiosqlite.Row) -> Schedule:
     )
 
 
-def _state(s: Schedule) -> tuple:
-    return (to_db(s.next_due_at) if s.next_due_at else None,
-            to_db(s.paused_until) if s.paused_until else None,
+def _state(s: Schedule, fmt: Callable[[datetime], str] = to_db) -> tuple:
+    return (fmt(s.next_due_at) if s.next_due_at else None,
+            fmt(s.paused_until) if s.paused_until else None,
             s.paused_reason, s.ignored_streak, s.sent_count, s.day_count, s.count_day)
 
 
@@ -139,15 +139,24 @@ class Schedules(Base):
                     " AND s.next_due_at <= ? ORDER BY s.next_due_at LIMIT ?", (now_text, limit),
                 ).fetchall()
                 claims, updates = [], []
+                texts: dict[datetime, str] = {}
+
+                def text(when: datetime) -> str:
+                    # A batch holds many rows due at the same instants: format each one once.
+                    found = texts.get(when)
+                    if found is None:
+                        found = texts[when] = to_db(when)
+                    return found
+
                 for row in rows:
                     schedule, send = planner(schedule_from_row(row), now)
-                    updates.append((*_state(schedule), schedule.id))
+                    updates.append((*_state(schedule, text), schedule.id))
                     if send is None:
                         continue
                     inserted = con.execute(
                         "INSERT OR IGNORE INTO nudges (schedule_id, person_id, kind, due_at,"
                         " claimed_at, movement_id) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                        (schedule.id, schedule.person_id, send.kind, to_db(send.due_at), now_text,
+                        (schedule.id, schedule.person_id, send.kind, text(send.due_at), now_text,
                          send.movement_id),
                     ).fetchone()
                     if inserted:

@@ -213,3 +213,26 @@ async def test_the_token_never_appears_in_the_log(
         await bot.runtime.router.send(Outbound(to=Identity("discord", "99"), text="hi"))
     assert "discord.gateway" in caplog.text or "discord.http" in caplog.text
     assert token not in caplog.text
+
+
+async def test_nudge_arrives_as_a_dm_and_done_is_logged(emu: DiscordEmulator, bot: Bot) -> None:
+    from datetime import UTC, datetime
+
+    from bot.core.ports import ManualClock
+
+    clock = ManualClock(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+    bot.runtime.coach.s.clock = clock
+    member = Person(emu, MEMBER)
+    *_, confirm = await member.slash("breaks", {"setting": "every 30m 09:00-17:00 mon-fri"}, count=2)
+    assert "Break nudges on: every 30 min, 09:00-17:00, Mon-Fri" in text_of(confirm)
+    clock.advance(minutes=30)
+    assert await bot.runtime.coach.sweep() == 1
+    dm = emu.dm_channel_id(MEMBER)
+    [nudge] = await emu.wait_for(lambda: emu.channel_messages(dm))
+    assert text_of(nudge).startswith("Time to get up")
+    assert labels(nudge) == ["Done", "Snooze 10 min", "Skip", "Pause today"]
+    member.current = nudge
+    done = await member.press("Done", until=lambda m: "Break logged" in text_of(m))
+    assert "Break logged" in text_of(done)
+    counts = await bot.runtime.store.schedules.counts()
+    assert counts["sent"] == 1 and counts["done"] == 1

@@ -262,3 +262,20 @@ async def test_other_updates_get_a_kind_answer_or_are_ignored(tg: TelegramBot) -
     assert texts[:3] == [texts[0]] * 3 and texts[0].startswith("I can only read text")
     assert texts[3].startswith("I don't act on forwarded messages")
     assert len(texts) == 4
+
+
+async def test_nudge_arrives_as_a_dm_and_done_is_logged(tg: TelegramBot) -> None:
+    tg.say(ALICE, "/breaks every 30m 09:00-17:00 mon-fri")
+    await tg.sync()
+    confirm = tg.emulator.sent_messages(ALICE.id)[-1]
+    assert "Break nudges on: every 30 min, 09:00-17:00, Mon-Fri" in confirm["text"]
+    tg.clock.advance(minutes=30)
+    mark = tg.mark()
+    assert await tg.runtime.coach.sweep() == 1
+    nudge = await tg.sent(ALICE.id, mark, markup=True)
+    assert nudge["text"].startswith("Time to get up")
+    assert labels(nudge) == [["Done", "Snooze 10 min"], ["Skip", "Pause today"]]
+    done = await tg.step(ALICE, "Done")
+    assert "Break logged" in done["text"]
+    stats = await tg.runtime.store.schedules.counts()
+    assert stats["sent"] == 1 and stats["done"] == 1
