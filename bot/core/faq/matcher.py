@@ -42,9 +42,6 @@ _QUESTION_WEIGHT = 0.4
 # Where a word appears in an entry decides how much it vouches for that entry.
 _TAG_WEIGHT = 0.7
 _BODY_WEIGHT = 0.5
-_PHRASING_SHARE = 0.1
-_COVERAGE_SHARE = 0.4
-_CHAR_SHARE = 0.5
 _NGRAMS = (3, 4, 5)
 # A word no entry uses at all is strong evidence the question is about something else.
 _UNKNOWN_BOOST = 4.0
@@ -68,6 +65,29 @@ class Verdict:
     entry: FaqEntry | None
     suggestions: tuple[FaqEntry, ...]
     red_flag: str | None = None
+
+
+@dataclass(frozen=True)
+class Blend:
+    """How the three signals become one score; the defaults are chosen by `tune`.
+
+    The blend can also be scaled by coverage**coverage_power, so that an entry explaining
+    only a small part of the question's content can't be confident. Cross-validation
+    preferred power 0: coverage already counts unknown words heavily against every entry.
+    """
+
+    phrasing: float = 0.1
+    coverage: float = 0.3
+    coverage_power: float = 0.0
+
+    def score(self, phrasing: float, coverage: float, chars: float) -> float:
+        """Combine one entry's (phrasing, coverage, characters) into a 0..1 score."""
+        char_share = 1.0 - self.phrasing - self.coverage
+        blended = self.phrasing * phrasing + self.coverage * coverage + char_share * chars
+        return blended * coverage ** self.coverage_power
+
+
+DEFAULT_BLEND = Blend()
 
 
 @dataclass(frozen=True)
@@ -98,9 +118,10 @@ class FaqMatcher:
         self,
         entries: Sequence[FaqEntry],
         *,
-        answer_threshold: float = 0.18,
+        answer_threshold: float = 0.2,
         suggest_threshold: float = 0.12,
         margin: float = 0.005,
+        blend: Blend = DEFAULT_BLEND,
     ) -> None:
         if not entries:
             raise ValueError("FaqMatcher needs at least one entry")
@@ -110,6 +131,7 @@ class FaqMatcher:
         self.answer_threshold = answer_threshold
         self.suggest_threshold = suggest_threshold
         self.margin = margin
+        self.blend = blend
         self._safety = next((e for e in self.entries if e.id == SAFETY_ID), None)
         phrasings = [[e.question, *e.alternatives] for e in self.entries]
         self._phrasings = [[set(text.tokens(p)) for p in texts] for texts in phrasings]
@@ -221,8 +243,8 @@ class FaqMatcher:
     def scores(self, question: str) -> list[tuple[float, FaqEntry]]:
         """Return (score, entry) for every entry, best first, ignoring triage."""
         ranked = [
-            (round(_PHRASING_SHARE * p + _COVERAGE_SHARE * c + _CHAR_SHARE * g, 6), entry)
-            for (p, c, g), entry in zip(self.features(question), self.entries, strict=True)
+            (round(self.blend.score(*row), 6), entry)
+            for row, entry in zip(self.features(question), self.entries, strict=True)
         ]
         ranked.sort(key=lambda pair: pair[0], reverse=True)
         return ranked

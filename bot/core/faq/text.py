@@ -39,6 +39,27 @@ QUESTION_WORDS = frozenset({"what", "why", "how", "when", "where", "who", "which
 
 # Phrases rewritten before tokenising, so spellings of one idea meet on one form.
 _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # "hey coach" is how people open a message to the bot, not a request to reach the coach.
+    (re.compile(r"^(?:(?:hey|hi|hiya|hello|yo|ok|okay|so|um|dear)\s+)*coach\b"), ""),
+    (re.compile(r"\bwhat\s+(?:else\s+)?(?:can|could|do|does|is|are)\s+(?:u|you|this|it"
+                r"|the\s+bot|this\s+bot)\s+(?:\w+\s+)?(?:able\s+to\s+)?do\b"), "command"),
+    (re.compile(r"\b(?:things|stuff|words)\s+(?:i|you)\s+can\s+(?:type|say|send|write)\b"),
+     "command"),
+    (re.compile(r"\b(?:curl|curling|tilt|tilting|tip|tipping|tuck|tucking|roll|rolling|scoop"
+                r"|scooping|draw|drawing)\s+(?:my\s+|the\s+|your\s+)?(?:pelvis|hips?|tailbone"
+                r"|tail|bum|butt|bottom)\s+(?:under|down)\b"), "tuck tail"),
+    (re.compile(r"\b(?:hero|kneeling|kneel)\s+(?:thing|one)\b"), "hero"),
+    (re.compile(r"\bkneeling\s+(?:pose|position|posture)\b"), "hero kneeling"),
+    (re.compile(r"\bparts?\s+of\s+(?:my|the|your)\s+(?:body|legs?|hips?|thighs?)\b"),
+     "muscle leg"),
+    (re.compile(r"\b(?:open|opens|opened|opening)\s+up\b"), "stretch"),
+    (re.compile(r"\bnot\s+(?:very\s+|at\s+all\s+|super\s+|that\s+)?(?:flexible|bendy|supple)"),
+     "inflexible"),
+    (re.compile(r"\b(?:forwards?\s+(?:and|n|&)\s+back(?:wards?)?|back(?:wards?)?\s+(?:and|n|&)\s+"
+                r"forwards?)\b"), "easeinout"),
+    (re.compile(r"\bbefore\s+(?:and|or|n|&)\s+after\b|\bnext\s+(?:part|one|video|lesson|episode)"
+                r"|\bcomes?\s+(?:next|after|before)\b"), "series"),
+    (re.compile(r"\b(?:this|the|whole|hip|hips|opening|full)\s+set\b"), "series"),
     (re.compile(r"\bl\s*([45])\s*l\s*5\b"), r"l\1 l5"),
     (re.compile(r"\bl\s*5\s*s\s*1\b"), "l5 s1"),
     (re.compile(r"\bback\s*bend"), "recline"),
@@ -83,6 +104,7 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "knee": ("knees", "kneecap", "kneecaps", "patella"),
     "pelvis": ("pelvic", "pelvises"),
     "prop": ("props", "bolster", "bolsters", "cushion", "cushions", "pillow", "pillows",
+             "equipment", "gear", "kit",
              "block", "blocks", "book", "books", "blanket", "blankets", "towel", "towels",
              "brick", "bricks", "stool"),
     "pain": ("hurt", "hurts", "hurting", "painful", "ache", "aches", "aching", "achy", "achey",
@@ -104,7 +126,7 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "mean": ("meaning", "sanskrit", "definition", "called"),
     "connect": ("link", "linked", "connection", "connected", "related", "relate"),
     "help": ("fix", "cure", "relieve", "relief", "reduce"),
-    "depth": ("deep", "deeper", "deepen", "further"),
+    "depth": ("deep", "deeper", "deepen", "further", "sink", "sinking"),
     "prepare": ("preparation", "prep", "before"),
     "warm": ("warmup", "warming"),
     "morning": ("mornings",),
@@ -115,7 +137,13 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "practice": ("practise", "practising", "practicing", "practiced", "practised"),
     "release": ("relax", "relaxes", "relaxed", "relaxing", "loosen", "loosens", "loosening",
                 "unwind"),
-    "lazy": ("weak", "inhibited", "dormant"),
+    "lazy": ("weak", "inhibited", "dormant", "dead", "asleep", "sleepy", "amnesia", "fire",
+             "firing", "engage", "engaging", "activate", "activating"),
+    "command": ("commands", "slash", "type", "typing", "menu", "features", "feature"),
+    "beginner": ("beginners", "newbie", "newbies", "novice", "novices", "inflexible",
+                 "flexible", "flexibility", "bendy", "unfit"),
+    "comfortable": ("comfy", "comfortably", "easier", "easily"),
+    "stop": ("quit", "quitting", "stopping", "cease"),
     "what": ("whats", "wat", "wats"),
     "how": ("hows",),
     "where": ("wheres",),

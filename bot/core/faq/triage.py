@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
+from bot.core.faq.injury import casual_flag
+
 # Each concept: words that alone are a red flag, matched exactly or by fuzzy ratio.
 _WORD_FLAGS: dict[str, tuple[str, ...]] = {
     "sharp or shooting pain": (
@@ -20,9 +22,10 @@ _WORD_FLAGS: dict[str, tuple[str, ...]] = {
         "searing", "excruciating", "severe",
     ),
     "numbness": ("numb", "numbness", "numbed", "numbing", "numbly"),
-    "tingling": ("tingling", "tingly", "tingle", "tingles", "tingled"),
+    "tingling": ("tingling", "tingly", "tingle", "tingles", "tingled", "prickly", "prickling"),
     "pregnancy": (
-        "pregnant", "pregnancy", "pregnancies", "preggers", "trimester", "postpartum",
+        "pregnant", "pregnancy", "pregnancies", "preggers", "preggo", "trimester", "postpartum",
+        "prenatal", "antenatal", "postnatal", "perinatal",
     ),
     "recent injury or surgery": ("surgery", "surgeries", "surgical", "postop"),
     "swelling": ("swelling", "swollen", "swelled", "swells"),
@@ -61,14 +64,13 @@ _PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?:legs?|feet|foot|toes?|knees?|body|anything)")),
     ("loss of feeling", re.compile(r"\blost\s+(?:all\s+)?(?:the\s+)?feeling")),
     ("numbness", re.compile(
-        r"\b(?:legs?|feet|foot|toes?)\s+(?:went|go|goes|going|fell|fall|falls|falling)\s+"
-        r"(?:to\s+)?(?:sleep|asleep|dead)")),
+        r"\b(?:legs?|feet|foot|toes?)\s+(?:went|go|goes|going|fell|fall|falls|falling|feels?)\s+"
+        r"(?:\w+\s+){0,3}(?:sleep|asleep|dead)\b")),
     ("bladder or bowel control", re.compile(
         r"\b(?:bladder|bowel|bowels|incontinen\w*|wet myself|peed myself|pee myself)")),
     ("knee locking or giving way", re.compile(
         r"\b(?:gives?|gave|giving)\s+(?:way|out)\b|\bknees?\s+(?:\w+\s+)?lock(?:s|ed|ing)?\b")),
     ("swelling after a pop", re.compile(r"\b(?:pop|popped|popping|snap|snapped)\b")),
-    ("pregnancy", re.compile(r"\bexpecting\s+a\s+(?:baby|child)|\bgave\s+birth|\bhaving\s+a\s+baby")),
 )
 # "heard a pop" alone might be a harmless joint crack; with pain or swelling it is not.
 _POP_COMPANIONS = frozenset({"pain", "painful", "hurt", "hurts", "swelling", "swollen", "swell"})
@@ -132,6 +134,9 @@ def red_flag(text: str) -> str | None:
             return seen[token]
     if _injury(tokens, seen):
         return "recent injury or surgery"
+    casual = casual_flag(clean)
+    if casual is not None:
+        return casual
     for concept, pattern in _PHRASES:
         if pattern.search(clean) is None:
             continue

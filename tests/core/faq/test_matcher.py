@@ -54,6 +54,23 @@ def test_answers_paraphrases_and_typos(matcher, question, faq_id):
     assert verdict.suggestions == ()
 
 
+def test_when_to_see_a_physio_is_answered_with_the_safety_entry(matcher):
+    verdict = matcher.match("hey coach at what point should i quit and get a physio")
+    assert verdict.outcome is Outcome.ANSWER
+    assert verdict.entry is not None and verdict.entry.id == "safety"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["my wifi keeps dropping every few minutes", "how do i tuck in a bedsheet",
+     "hey coach can u recommend a good netflix series"],
+)
+def test_one_shared_word_does_not_carry_an_off_topic_question(matcher, question):
+    verdict = matcher.match(question)
+    assert verdict.outcome is not Outcome.ANSWER
+    assert verdict.confidence < matcher.answer_threshold
+
+
 @pytest.mark.parametrize("question", ["", "   ", "🙏🙏", "hello", "how do i center a div"])
 def test_escalates_when_nothing_matches(matcher, question):
     verdict = matcher.match(question)
@@ -70,7 +87,7 @@ def test_red_flag_gives_the_safety_entry(matcher):
     assert verdict.red_flag == "sharp or shooting pain"
 
 
-NEAR_MISS = "kneecaps feel squished in virasana"
+NEAR_MISS = "feet cramp on top when kneeling"
 
 
 def test_near_miss_suggests_up_to_three_best_first(matcher):
@@ -78,7 +95,7 @@ def test_near_miss_suggests_up_to_three_best_first(matcher):
     assert verdict.outcome is Outcome.SUGGEST
     assert 1 <= len(verdict.suggestions) <= 3
     assert verdict.suggestions[0] is verdict.entry
-    assert verdict.entry.id == "knee-pain"
+    assert verdict.entry.id == "top-of-foot"
     scores = dict((e.id, s) for s, e in matcher.scores(NEAR_MISS))
     ranked = [scores[e.id] for e in verdict.suggestions]
     assert ranked == sorted(ranked, reverse=True)
@@ -176,6 +193,23 @@ def test_dev_set_covers_every_id_without_faq_wording(entries):
     assert counts["offtopic"] >= 15
     assert counts["safety"] >= 8
     assert not _copies_of_faq_wording(entries, cases)
+
+
+def test_second_dev_set_has_two_per_id_and_casual_red_flags(entries):
+    cases = _cases("eval_dev2.jsonl")
+    counts = _counts(cases)
+    for entry in entries:
+        assert counts.get(entry.id, 0) == 2 or entry.id == "safety", entry.id
+    assert counts["offtopic"] == 15
+    assert counts["safety"] >= 2 + 8
+    assert not _copies_of_faq_wording(entries, cases)
+
+
+def test_second_dev_set_figures(matcher):
+    ours = evaluate(matcher, _cases("eval_dev2.jsonl")).herocoach
+    assert ours.top1_on_topic >= 0.80
+    assert ours.offtopic_refused >= 0.90
+    assert ours.safety_recall == 1.0
 
 
 def _assert_targets(report):

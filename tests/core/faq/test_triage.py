@@ -59,5 +59,63 @@ def test_ordinary_questions_are_not_flagged(text):
     assert red_flag(text) is None
 
 
+INJURY = "recent injury or surgery"
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("hurt my knee playing footy last week, should i still try this", INJURY),
+        ("tweaked my back yesterday", INJURY),
+        ("twisted my knee skiing a few days ago", INJURY),
+        ("sprained my ankle on sunday", INJURY),
+        ("banged my knee on the stairs this morning", INJURY),
+        ("i hurt my hip recently", INJURY),
+        ("hurt my back a couple of weeks ago", INJURY),
+        ("dislocated my kneecap in spring", INJURY),
+        ("rolled my ankle running", INJURY),
+        ("did my knee in at football", INJURY),
+        ("fell on my knee last week", INJURY),
+        ("threw my back out", INJURY),
+        ("had my ACL fixed in march", INJURY),
+        ("knee op in january, is kneeling ok", INJURY),
+        ("had a meniscus repair a couple of months back", INJURY),
+        ("got a new hip last year", INJURY),
+        ("hip replacement 2 years ago", INJURY),
+        ("since my op i cant kneel", INJURY),
+        ("im expecting, 20 weeks along", "pregnancy"),
+        ("we're expecting our first", "pregnancy"),
+        ("12 weeks pregnant", "pregnancy"),
+        ("30 wks along is this ok", "pregnancy"),
+        ("my baby bump gets in the way", "pregnancy"),
+        ("my feet go all prickly and dead", "tingling"),
+    ],
+)
+def test_casual_injuries_surgery_and_pregnancy_are_caught(text, concept):
+    assert red_flag(text) == concept
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my knees hurt a bit in hero",
+        "knee discomfort",
+        "i hurt all over from sitting",
+        "will this hurt my knees",
+        "is it going to hurt my back",
+        "does kneeling hurt my knees",
+        "my back hurts since i started working from home",
+        "i was expecting more of a stretch",
+        "what should i be expecting to feel",
+        "roll your hips forward",
+        "im 3 weeks in and it feels easier",
+        "i did my hip stretch today",
+        "at what point should i quit and get a physio",
+    ],
+)
+def test_ordinary_aches_and_worries_are_not_injuries(text):
+    assert red_flag(text) is None
+
+
 def test_long_text_with_a_flag_at_the_end_is_still_caught():
     assert red_flag("blah " * 3000 + "and my foot is numb") == "numbness"
