@@ -75,6 +75,10 @@ _PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
 # "heard a pop" alone might be a harmless joint crack; with pain or swelling it is not.
 _POP_COMPANIONS = frozenset({"pain", "painful", "hurt", "hurts", "swelling", "swollen", "swell"})
 
+# The words the phrase patterns hang on; a typo in one of them must not hide the phrase.
+_PHRASE_WORDS = ("needles", "needle", "bladder", "bowels", "chest", "feeling", "asleep",
+                 "pressure", "popped", "incontinence", "cannot", "swelling")
+
 _LOOKUP: dict[str, str] = {word: concept for concept, words in _WORD_FLAGS.items()
                            for word in words}
 _FUZZY_CHOICES = tuple(word for word in _LOOKUP if len(word) >= _MIN_FUZZY_LEN)
@@ -96,6 +100,18 @@ def _flag_word(token: str) -> str | None:
     best = process.extractOne(token, _FUZZY_CHOICES, scorer=fuzz.ratio,
                               score_cutoff=_FUZZY_CUTOFF)
     return _LOOKUP[best[0]] if best else None
+
+
+def _spell_phrase_words(tokens: list[str]) -> str:
+    """Return the text with near-misses of phrase words corrected ("needels" -> "needles")."""
+    fixed = []
+    for token in tokens:
+        if len(token) >= _MIN_FUZZY_LEN and token not in _ORDINARY and token not in _PHRASE_WORDS:
+            best = process.extractOne(token, _PHRASE_WORDS, scorer=fuzz.ratio,
+                                      score_cutoff=_FUZZY_CUTOFF)
+            token = best[0] if best else token
+        fixed.append(token)
+    return " ".join(fixed)
 
 
 def _negated(tokens: list[str], index: int) -> bool:
@@ -137,8 +153,9 @@ def red_flag(text: str) -> str | None:
     casual = casual_flag(clean)
     if casual is not None:
         return casual
+    spelled = _spell_phrase_words(tokens)
     for concept, pattern in _PHRASES:
-        if pattern.search(clean) is None:
+        if pattern.search(clean) is None and pattern.search(spelled) is None:
             continue
         if concept == "swelling after a pop" and not _POP_COMPANIONS & seen.keys():
             continue

@@ -119,3 +119,11 @@ def test_ordinary_aches_and_worries_are_not_injuries(text):
 
 def test_long_text_with_a_flag_at_the_end_is_still_caught():
     assert red_flag("blah " * 3000 + "and my foot is numb") == "numbness"
+
+
+def test_typos_inside_red_flag_phrases_are_still_caught():
+    for text in ("pins and needels in my toes everytime i kneel", "pins n neeldes in feet",
+                 "my chesst hurts when i lean back", "i lost all the feelng in my feet"):
+        assert red_flag(text) is not None, text
+    for text in ("i need a needle and thread", "my feet feel a bit stiff", "chess club tonight?"):
+        assert red_flag(text) is None, text
