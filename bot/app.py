@@ -44,7 +44,7 @@ async def build_runtime(
     store = await Store.open(database_url)
     router, clockwork = Router(), Clockwork()
     services = Services(
-        store=store, content=content, matcher=FaqMatcher(content.faq), delivery=router,
+        store=store, content=content, matcher=FaqMatcher(content.faq, examples=content.examples), delivery=router,
         clock=clock or SystemClock(), wakeup=clockwork, config=config,
     )
     coach = Coach(services)

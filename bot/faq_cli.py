@@ -7,13 +7,14 @@ import sys
 from pathlib import Path
 
 from bot.content.loader import ContentError
-from bot.core.faq import FaqMatcher, Outcome, Verdict, load_faq
+from bot.core.faq import FaqMatcher, Outcome, Verdict, load_examples, load_faq
 from bot.core.faq.evaluate import EvalFileError, evaluate, load_cases
 
 
 def _matcher(content_dir: Path | None) -> FaqMatcher | None:
     try:
-        return FaqMatcher(load_faq(content_dir))
+        entries = load_faq(content_dir)
+        return FaqMatcher(entries, load_examples(entries, content_dir))
     except ContentError as exc:
         print("content has problems:", *exc.problems, sep="\n  ", file=sys.stderr)
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,11 +12,14 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from bot.content.schema import FaqEntry, Level, Movement, Movements, Progression
+from bot.content.schema import FaqEntry, FaqExample, Level, Movement, Movements, Progression
 
 PROGRESSION_FILE = "progression.yaml"
 MOVEMENTS_FILE = "movements.yaml"
 FAQ_DIR = "faq"
+EXAMPLES_FILE = "faq-examples.jsonl"
+# Labels an example may carry besides an FAQ id: a question the FAQ should not answer.
+OFFTOPIC = "offtopic"
 REQUIRED_FAQ_IDS = (
     "why-hero-helps-back", "hip-flexors", "anterior-pelvic-tilt", "glutes-inhibited",
     "who-is-it-for", "props", "top-of-foot", "knee-pain", "ease-in-out",
@@ -41,6 +45,7 @@ class Content:
     progression: Progression
     faq: tuple[FaqEntry, ...]
     movements: tuple[Movement, ...]
+    examples: tuple[FaqExample, ...] = ()
 
     def level(self, level_id: str) -> Level:
         """Return the level with this id."""
@@ -157,6 +162,41 @@ def _load_faq(root: Path, problems: list[str]) -> list[FaqEntry]:
     return entries
 
 
+def load_examples(path: Path, root: Path, faq_ids: Iterable[str],
+                  problems: list[str]) -> list[FaqExample]:
+    """Read labelled example questions (JSONL), noting bad lines; a missing file means none."""
+    rel = path.relative_to(root.parent) if path.is_relative_to(root.parent) else path
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(f"{rel}: cannot be read as UTF-8 text: {exc}")
+        return []
+    known = {*faq_ids, OFFTOPIC}
+    examples: list[FaqExample] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"{rel}:{number}: not valid JSON: {exc.msg}")
+            continue
+        try:
+            example = FaqExample.model_validate(data)
+        except ValidationError as exc:
+            for item in exc.errors():
+                field = ".".join(str(part) for part in item["loc"]) or "(top level)"
+                problems.append(f"{rel}:{number}: field '{field}': {item['msg']}")
+            continue
+        if example.faq not in known:
+            problems.append(f"{rel}:{number}: field 'faq': unknown FAQ id '{example.faq}'")
+            continue
+        examples.append(example)
+    return examples
+
+
 def load_content(root: Path | None = None) -> Content:
     """Load every content file under `root`, raising ContentError listing all problems."""
     root = (root or default_content_dir()).resolve()
@@ -165,9 +205,10 @@ def load_content(root: Path | None = None) -> Content:
     progression = _load_yaml_model(Progression, prog_path, root, problems)
     movements = _load_yaml_model(Movements, move_path, root, problems)
     faq = _load_faq(root, problems)
+    examples = load_examples(root / EXAMPLES_FILE, root, (e.id for e in faq), problems)
     if problems or progression is None or movements is None:
         raise ContentError(problems or ["content could not be loaded"])
-    return Content(progression, tuple(faq), tuple(movements.movements))
+    return Content(progression, tuple(faq), tuple(movements.movements), tuple(examples))
 
 
 def check_content(root: Path | None = None) -> list[str]:

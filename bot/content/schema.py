@@ -148,6 +148,13 @@ class FaqEntry(Strict):
         return answer
 
 
+class FaqExample(Strict):
+    """One labelled member question: the FAQ entry it asks about, or "offtopic"."""
+
+    q: NonEmpty
+    faq: Slug
+
+
 class Movement(Strict):
     """One short sit-break movement."""
 

@@ -11,6 +11,12 @@ is what keeps off-topic questions that share a word or two with the FAQ unanswer
 Like Rasa's FallbackClassifier, the best score must clear a threshold AND beat the
 runner-up by a margin to be answered outright; otherwise the member gets a short
 "did you mean" list, or the question goes to the coach.
+
+Labelled member questions (`content/faq-examples.jsonl`) add a fourth signal, the
+nearest neighbour: the best token-and-character cosine between the question and any
+single phrasing or example of an entry. Off-topic examples are a negative class: when
+the question sits at least as close to one of them as to the best entry's neighbours,
+it is not answered.
 """
 
 from __future__ import annotations
@@ -25,11 +31,12 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.content.schema import FaqEntry
+from bot.content.schema import FaqEntry, FaqExample
 from bot.core.faq import text
 from bot.core.faq.triage import red_flag
 
 SAFETY_ID = "safety"
+OFFTOPIC = "offtopic"
 MAX_SUGGESTIONS = 3
 # Long messages are matched on their opening words: a question rarely hides past them,
 # and this keeps a 10k-character paste as fast as a short one (triage still reads it all).
@@ -45,6 +52,8 @@ _BODY_WEIGHT = 0.5
 _NGRAMS = (3, 4, 5)
 # A word no entry uses at all is strong evidence the question is about something else.
 _UNKNOWN_BOOST = 4.0
+# A neighbour's similarity is this share token cosine, the rest character cosine.
+_NEIGHBOUR_TOKEN_SHARE = 0.5
 
 
 class Outcome(StrEnum):
@@ -69,22 +78,28 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Blend:
-    """How the three signals become one score; the defaults are chosen by `tune`.
+    """How the four signals become one score, and when off-topic examples veto an answer.
 
-    The blend can also be scaled by coverage**coverage_power, so that an entry explaining
-    only a small part of the question's content can't be confident. Cross-validation
-    preferred power 0: coverage already counts unknown words heavily against every entry.
+    `neighbour` is the nearest-neighbour share of the score; the rest is split between
+    phrasing, coverage and characters. An answer is vetoed when the closest off-topic
+    example is within `offtopic_gap` below the top entry's closest neighbour, or above it.
+    The defaults are chosen by `tune`.
     """
 
-    phrasing: float = 0.1
-    coverage: float = 0.3
-    coverage_power: float = 0.0
+    phrasing: float = 0.2
+    coverage: float = 0.5
+    neighbour: float = 0.2
+    offtopic_gap: float = -0.3
 
-    def score(self, phrasing: float, coverage: float, chars: float) -> float:
-        """Combine one entry's (phrasing, coverage, characters) into a 0..1 score."""
+    def score(self, phrasing: float, coverage: float, chars: float, neighbour: float) -> float:
+        """Combine one entry's (phrasing, coverage, characters, neighbour) into a 0..1 score."""
         char_share = 1.0 - self.phrasing - self.coverage
         blended = self.phrasing * phrasing + self.coverage * coverage + char_share * chars
-        return blended * coverage ** self.coverage_power
+        return (1.0 - self.neighbour) * blended + self.neighbour * neighbour
+
+    def vetoed(self, neighbour: float, offtopic: float) -> bool:
+        """Return whether an off-topic example is too close for the top entry to be answered."""
+        return offtopic > 0.0 and offtopic >= neighbour - self.offtopic_gap
 
 
 DEFAULT_BLEND = Blend()
@@ -95,6 +110,14 @@ class _Query:
     weights: dict[str, float]
     total: float
     grams: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Per-entry (phrasing, coverage, characters, neighbour), and the off-topic neighbour."""
+
+    rows: list[tuple[float, float, float, float]]
+    offtopic: float
 
 
 def _char_grams(clean: str) -> Counter[str]:
@@ -117,10 +140,11 @@ class FaqMatcher:
     def __init__(
         self,
         entries: Sequence[FaqEntry],
+        examples: Sequence[FaqExample] = (),
         *,
-        answer_threshold: float = 0.2,
+        answer_threshold: float = 0.22,
         suggest_threshold: float = 0.12,
-        margin: float = 0.005,
+        margin: float = 0.02,
         blend: Blend = DEFAULT_BLEND,
     ) -> None:
         if not entries:
@@ -154,6 +178,7 @@ class FaqMatcher:
             [" ".join([*texts, *e.tags]) for texts, e in zip(phrasings, self.entries,
                                                              strict=True)])
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
+        self._index_neighbours(phrasings, examples)
 
     @staticmethod
     def _field_weights(entry: FaqEntry, phrasings: list[set[str]]) -> dict[str, float]:
@@ -177,6 +202,49 @@ class FaqMatcher:
             for gram, value in vector.items():
                 index[gram].append((number, value))
         return dict(index)
+
+    def _index_neighbours(self, phrasings: list[list[str]],
+                          examples: Sequence[FaqExample]) -> None:
+        numbers = {entry.id: number for number, entry in enumerate(self.entries)}
+        unknown = sorted({x.faq for x in examples if x.faq not in numbers} - {OFFTOPIC})
+        if unknown:
+            raise ValueError(f"examples name unknown FAQ ids: {', '.join(unknown)}")
+        docs = [(number, phrase) for number, texts in enumerate(phrasings) for phrase in texts]
+        docs += [(numbers.get(x.faq, -1), x.q) for x in examples]
+        labels: list[int] = []
+        tokens: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        grams: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for label, phrase in docs:
+            query = self._query(phrase)
+            if query is None:
+                continue
+            for token, value in _unit(query.weights).items():
+                tokens[token].append((len(labels), value))
+            for gram, value in query.grams.items():
+                grams[gram].append((len(labels), value))
+            labels.append(label)
+        self._doc_labels = labels
+        self._doc_tokens = dict(tokens)
+        self._doc_grams = dict(grams)
+
+    def _neighbours(self, query: _Query) -> tuple[list[float], float]:
+        """Return each entry's closest-neighbour similarity and the closest off-topic one."""
+        sims = [0.0] * len(self._doc_labels)
+        char_share = 1.0 - _NEIGHBOUR_TOKEN_SHARE
+        for gram, value in query.grams.items():
+            for doc, weight in self._doc_grams.get(gram, ()):
+                sims[doc] += char_share * value * weight
+        for token, value in _unit(query.weights).items():
+            for doc, weight in self._doc_tokens.get(token, ()):
+                sims[doc] += _NEIGHBOUR_TOKEN_SHARE * value * weight
+        best = [0.0] * len(self.entries)
+        offtopic = 0.0
+        for label, sim in zip(self._doc_labels, sims, strict=True):
+            if label < 0:
+                offtopic = max(offtopic, sim)
+            elif sim > best[label]:
+                best[label] = sim
+        return best, offtopic
 
     def _weight(self, token: str) -> float:
         weight = self._idf.get(token, self._unknown_idf)
@@ -224,44 +292,51 @@ class FaqMatcher:
         recall, precision = overlap / query.total, overlap / total
         return 2 * recall * precision / (recall + precision)
 
-    def features(self, question: str) -> list[tuple[float, float, float]]:
-        """Return (phrasing, coverage, characters) for every entry, in entry order."""
+    def signals(self, question: str) -> Signals:
+        """Return every entry's signals, in entry order, and the off-topic neighbour."""
         query = self._query(question)
         if query is None:
-            return [(0.0, 0.0, 0.0)] * len(self.entries)
+            return Signals([(0.0, 0.0, 0.0, 0.0)] * len(self.entries), 0.0)
         chars = self._char_scores(query)
+        neighbours, offtopic = self._neighbours(query)
         rows = []
-        for phrasings, fields, char in zip(self._phrasings, self._fields, chars, strict=True):
+        for phrasings, fields, char, near in zip(self._phrasings, self._fields, chars,
+                                                 neighbours, strict=True):
             coverage = sum(w * fields.get(t, 0.0) for t, w in query.weights.items())
             if coverage == 0.0:
-                rows.append((0.0, 0.0, 0.0))
+                rows.append((0.0, 0.0, 0.0, near))
                 continue
             best = max(self._phrasing_score(query, p) for p in phrasings)
-            rows.append((best, coverage / query.total, char))
-        return rows
+            rows.append((best, coverage / query.total, char, near))
+        return Signals(rows, offtopic)
+
+    def _ranked(self, signals: Signals) -> list[tuple[float, int]]:
+        ranked = [(round(self.blend.score(*row), 6), number)
+                  for number, row in enumerate(signals.rows)]
+        ranked.sort(key=lambda pair: pair[0], reverse=True)
+        return ranked
 
     def scores(self, question: str) -> list[tuple[float, FaqEntry]]:
         """Return (score, entry) for every entry, best first, ignoring triage."""
-        ranked = [
-            (round(self.blend.score(*row), 6), entry)
-            for row, entry in zip(self.features(question), self.entries, strict=True)
-        ]
-        ranked.sort(key=lambda pair: pair[0], reverse=True)
-        return ranked
+        return [(score, self.entries[n]) for score, n in self._ranked(self.signals(question))]
 
     def match(self, question: str) -> Verdict:
         """Decide how to answer `question`: safety, answer, suggestions or the coach."""
         flag = red_flag(question)
         if flag is not None:
             return Verdict(Outcome.SAFETY, 1.0, self._safety, (), red_flag=flag)
-        ranked = self.scores(question)
-        best, entry = ranked[0]
+        signals = self.signals(question)
+        ranked = self._ranked(signals)
+        best, top = ranked[0]
         runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
         confidence = min(1.0, max(0.0, best))
+        if self.blend.vetoed(signals.rows[top][3], signals.offtopic):
+            # The question reads like one the coach already said the FAQ does not cover.
+            return Verdict(Outcome.ESCALATE, min(confidence, 1.0 - signals.offtopic), None, ())
         if best >= self.answer_threshold and best - runner_up >= self.margin:
-            return Verdict(Outcome.ANSWER, confidence, entry, ())
-        suggestions = tuple(e for s, e in ranked[:MAX_SUGGESTIONS] if s >= self.suggest_threshold)
+            return Verdict(Outcome.ANSWER, confidence, self.entries[top], ())
+        suggestions = tuple(self.entries[n] for s, n in ranked[:MAX_SUGGESTIONS]
+                            if s >= self.suggest_threshold)
         if suggestions:
-            return Verdict(Outcome.SUGGEST, confidence, entry, suggestions)
+            return Verdict(Outcome.SUGGEST, confidence, suggestions[0], suggestions)
         return Verdict(Outcome.ESCALATE, confidence, None, ())
-

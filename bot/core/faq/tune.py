@@ -2,10 +2,12 @@
 
 Every candidate setting is scored on balanced accuracy: the mean of on-topic top-1 (an
 answer with the right entry) and off-topic refusal (no answer). Questions triage flags
-never reach the scorer, so they are left out. Within each fold the best setting on the
-other folds is chosen and then judged on the held-back fold, which estimates how the
-whole choosing procedure does on questions it has not seen. The setting shipped is the
-one the same procedure picks on all the data.
+never reach the scorer, so they are left out. The labelled questions are also the
+matcher's examples, so each fold's questions are REMOVED from the example index before
+that fold is scored: otherwise every question would find itself as its own neighbour.
+Within each fold the best setting on the other folds is chosen and then judged on the
+held-back fold, which estimates how the whole choosing procedure does on questions it
+has not seen. The setting shipped is the one the same procedure picks on all the data.
 
 Run: python -m bot.core.faq.tune tests/core/faq/eval_tuning.jsonl tests/core/faq/eval_dev.jsonl
 """
@@ -15,19 +17,22 @@ from __future__ import annotations
 import itertools
 import random
 import sys
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.faq import load_faq
+from bot.content.schema import FaqEntry, FaqExample
+from bot.core.faq import load_examples, load_faq
 from bot.core.faq.evaluate import OFFTOPIC, SAFETY, EvalCase, load_cases
-from bot.core.faq.matcher import Blend, FaqMatcher
-from bot.core.faq.triage import red_flag
+from bot.core.faq.matcher import Blend, FaqMatcher, Signals
+from bot.core.faq.triage import normalise, red_flag
 
 PHRASING_SHARES = (0.0, 0.1, 0.2, 0.3)
 COVERAGE_SHARES = (0.2, 0.3, 0.4, 0.5, 0.6)
-COVERAGE_POWERS = (0.0, 0.5, 1.0, 1.5)
-THRESHOLDS = tuple(round(0.02 + 0.005 * i, 3) for i in range(117))
+NEIGHBOUR_SHARES = (0.0, 0.2, 0.35, 0.5, 0.65, 0.8)
+OFFTOPIC_GAPS = (-0.3, -0.2, -0.1, 0.0, 0.1, 0.2)
+THRESHOLDS = tuple(round(0.05 + 0.005 * i, 3) for i in range(111))
 # A tie must never be answered outright, so the smallest margin is above zero.
 MARGINS = (0.005, 0.01, 0.02, 0.04)
 # Scores are averaged over this many neighbouring thresholds each side, so the choice
@@ -65,104 +70,128 @@ class TuneResult:
 @dataclass(frozen=True)
 class _Row:
     expect: str
-    features: list[tuple[float, float, float]]
+    fold: int
+    signals: Signals
 
 
 @dataclass(frozen=True)
-class _Candidate:
-    setting: Setting
-    hits: int  # bitmask over rows: which rows this setting gets right
+class _Group:
+    """One (blend, margin): hits per fold and threshold, for on- and off-topic rows."""
+
+    blend: Blend
+    margin: float
+    on: list[list[int]]
+    off: list[list[int]]
 
 
-def _rows(matcher: FaqMatcher, cases: Sequence[EvalCase]) -> list[_Row]:
-    return [_Row(case.expect, matcher.features(case.q)) for case in cases
-            if not (case.expect == SAFETY and red_flag(case.q))]
+def _key(question: str) -> str:
+    return " ".join(normalise(question).split())
 
 
-def _candidates(matcher: FaqMatcher, rows: list[_Row]) -> list[list[_Candidate]]:
-    """Return candidates grouped by (blend, margin), each group in threshold order."""
-    ids = [entry.id for entry in matcher.entries]
-    groups: list[list[_Candidate]] = []
-    for shares in itertools.product(PHRASING_SHARES, COVERAGE_SHARES, COVERAGE_POWERS):
-        if shares[0] + shares[1] > 1.0:
-            continue
-        blend = Blend(*shares)
-        tops = []
-        for row in rows:
-            ranked = sorted(((blend.score(*f), i) for i, f in enumerate(row.features)),
-                            reverse=True)
-            gap = ranked[0][0] - ranked[1][0] if len(ranked) > 1 else ranked[0][0]
-            tops.append((ranked[0][0], gap, ids[ranked[0][1]]))
-        for margin in MARGINS:
-            group = []
-            for threshold in THRESHOLDS:
-                mask = 0
-                for bit, (row, (best, gap, top)) in enumerate(zip(rows, tops, strict=True)):
-                    answered = best >= threshold and gap >= margin
-                    right = not answered if row.expect == OFFTOPIC else (
-                        answered and top == row.expect)
-                    mask |= right << bit
-                group.append(_Candidate(Setting(blend, threshold, margin), mask))
-            groups.append(group)
-    return groups
-
-
-def _figures(mask: int, on_mask: int, off_mask: int) -> Figures:
-    on, off = on_mask.bit_count(), off_mask.bit_count()
-    return Figures((mask & on_mask).bit_count() / on if on else 0.0,
-                   (mask & off_mask).bit_count() / off if off else 0.0)
-
-
-def _choose(groups: list[list[_Candidate]], on_mask: int, off_mask: int) -> _Candidate:
-    best: tuple[float, float, _Candidate] | None = None
-    for group in groups:
-        plain = []
-        for candidate in group:
-            figures = _figures(candidate.hits, on_mask, off_mask)
-            plain.append((figures.top1_on_topic + figures.offtopic_refused) / 2)
-        for i, candidate in enumerate(group):
-            window = plain[max(0, i - _SMOOTHING): i + _SMOOTHING + 1]
-            key = (sum(window) / len(window), plain[i], candidate)
-            if best is None or key[:2] > best[:2]:
-                best = key
-    if best is None:
-        raise ValueError("no candidate settings")
-    return best[2]
-
-
-def _folds(rows: list[_Row], count: int, seed: int) -> list[int]:
-    """Return a fold number per row, spreading every label evenly over the folds."""
-    order = list(range(len(rows)))
+def _folds(cases: list[EvalCase], count: int, seed: int) -> list[int]:
+    """Return a fold number per case, spreading every label evenly over the folds."""
+    order = list(range(len(cases)))
     random.Random(seed).shuffle(order)
-    order.sort(key=lambda i: rows[i].expect)
-    fold = [0] * len(rows)
+    order.sort(key=lambda i: cases[i].expect)
+    fold = [0] * len(cases)
     for position, i in enumerate(order):
         fold[i] = position % count
     return fold
 
 
-def tune(matcher: FaqMatcher, cases: Sequence[EvalCase], folds: int = 5,
-         seed: int = 7) -> TuneResult:
-    """Pick the setting with the best balanced accuracy and cross-validate the picking."""
-    rows = _rows(matcher, cases)
-    groups = _candidates(matcher, rows)
-    off_all = sum(1 << i for i, row in enumerate(rows) if row.expect == OFFTOPIC)
-    on_all = ((1 << len(rows)) - 1) & ~off_all
-    fold_of = _folds(rows, folds, seed)
-    held_hits = 0
+def _rows(entries: Sequence[FaqEntry], examples: Sequence[FaqExample],
+          cases: list[EvalCase], folds: int, seed: int) -> list[_Row]:
+    fold_of = _folds(cases, folds, seed)
+    rows = []
     for k in range(folds):
-        test = sum(1 << i for i, f in enumerate(fold_of) if f == k)
-        chosen = _choose(groups, on_all & ~test, off_all & ~test)
-        held_hits |= chosen.hits & test
-    final = _choose(groups, on_all, off_all)
-    return TuneResult(final.setting, _figures(final.hits, on_all, off_all),
-                      _figures(held_hits, on_all, off_all), folds)
+        held = {_key(c.q) for c, f in zip(cases, fold_of, strict=True) if f == k}
+        matcher = FaqMatcher(entries, [x for x in examples if _key(x.q) not in held])
+        rows += [_Row(c.expect, k, matcher.signals(c.q))
+                 for c, f in zip(cases, fold_of, strict=True) if f == k]
+    return rows
+
+
+def _tops(blend: Blend, ids: list[str], rows: list[_Row]) -> list[tuple[float, float, bool, bool]]:
+    """Per row: best score, gap to the runner-up, whether it is right, whether vetoed."""
+    tops = []
+    for row in rows:
+        ranked = sorted(((blend.score(*r), i) for i, r in enumerate(row.signals.rows)),
+                        reverse=True)
+        (best, top), runner_up = ranked[0], ranked[1][0]
+        vetoed = blend.vetoed(row.signals.rows[top][3], row.signals.offtopic)
+        tops.append((best, best - runner_up, ids[top] == row.expect, vetoed))
+    return tops
+
+
+def _groups(ids: list[str], rows: list[_Row], folds: int) -> list[_Group]:
+    groups = []
+    size = len(THRESHOLDS)
+    for p, c, n in itertools.product(PHRASING_SHARES, COVERAGE_SHARES, NEIGHBOUR_SHARES):
+        for gap in OFFTOPIC_GAPS:
+            blend = Blend(p, c, n, gap)
+            tops = _tops(blend, ids, rows)
+            for margin in MARGINS:
+                # Rows answered at threshold index i are those with i < cut (best >= threshold).
+                on_cut = [[0] * (size + 1) for _ in range(folds)]
+                off_cut = [[0] * (size + 1) for _ in range(folds)]
+                for row, (best, gap_, right, vetoed) in zip(rows, tops, strict=True):
+                    answered = not vetoed and gap_ >= margin
+                    cut = bisect_right(THRESHOLDS, best + 1e-9) if answered else 0
+                    if row.expect == OFFTOPIC:
+                        off_cut[row.fold][cut] += 1
+                    elif right:
+                        on_cut[row.fold][cut] += 1
+                on = [list(itertools.accumulate(reversed(f[1:])))[::-1] for f in on_cut]
+                off = [list(itertools.accumulate(f[:-1])) for f in off_cut]
+                groups.append(_Group(blend, margin, on, off))
+    return groups
+
+
+def _choose(groups: list[_Group], keep: list[int], on_total: int,
+            off_total: int) -> tuple[_Group, int]:
+    best: tuple[float, float, _Group, int] | None = None
+    for group in groups:
+        plain = []
+        for i in range(len(THRESHOLDS)):
+            on = sum(group.on[f][i] for f in keep) / on_total if on_total else 0.0
+            off = sum(group.off[f][i] for f in keep) / off_total if off_total else 0.0
+            plain.append((on + off) / 2)
+        for i, score in enumerate(plain):
+            window = plain[max(0, i - _SMOOTHING): i + _SMOOTHING + 1]
+            key = (sum(window) / len(window), score, group, i)
+            if best is None or key[:2] > best[:2]:
+                best = key
+    if best is None:
+        raise ValueError("no candidate settings")
+    return best[2], best[3]
+
+
+def tune(entries: Sequence[FaqEntry], examples: Sequence[FaqExample],
+         cases: Sequence[EvalCase], folds: int = 5, seed: int = 7) -> TuneResult:
+    """Pick the setting with the best balanced accuracy and cross-validate the picking."""
+    scored = [c for c in cases if not (c.expect == SAFETY and red_flag(c.q))]
+    rows = _rows(entries, examples, scored, folds, seed)
+    groups = _groups([entry.id for entry in entries], rows, folds)
+    on_per = [sum(1 for r in rows if r.fold == f and r.expect != OFFTOPIC) for f in range(folds)]
+    off_per = [sum(1 for r in rows if r.fold == f and r.expect == OFFTOPIC) for f in range(folds)]
+    on_held = off_held = 0
+    for k in range(folds):
+        keep = [f for f in range(folds) if f != k]
+        group, i = _choose(groups, keep, sum(on_per) - on_per[k], sum(off_per) - off_per[k])
+        on_held += group.on[k][i]
+        off_held += group.off[k][i]
+    group, i = _choose(groups, list(range(folds)), sum(on_per), sum(off_per))
+    fitted = Figures(sum(g[i] for g in group.on) / sum(on_per),
+                     sum(g[i] for g in group.off) / sum(off_per))
+    return TuneResult(Setting(group.blend, THRESHOLDS[i], group.margin), fitted,
+                      Figures(on_held / sum(on_per), off_held / sum(off_per)), folds)
 
 
 def main(paths: list[str]) -> int:
     """Tune on the given JSONL files and print the choice and its figures."""
     cases = [case for path in paths for case in load_cases(Path(path))]
-    result = tune(FaqMatcher(load_faq()), cases)
+    entries = load_faq()
+    result = tune(entries, load_examples(entries), cases)
     print(f"chosen: {result.setting}")
     for label, figures in (("fitted", result.fitted),
                            (f"{result.folds}-fold CV", result.cross_validated)):

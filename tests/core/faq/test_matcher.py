@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.content.loader import REQUIRED_FAQ_IDS, default_content_dir
-from bot.content.schema import FaqEntry
-from bot.core.faq import FaqMatcher, Outcome, load_faq
+from bot.content.schema import FaqEntry, FaqExample
+from bot.core.faq import FaqMatcher, Outcome, load_examples, load_faq
 from bot.core.faq.evaluate import evaluate, load_cases
 
 HERE = Path(__file__).parent
@@ -19,8 +19,13 @@ def entries():
 
 
 @pytest.fixture(scope="module")
-def matcher(entries):
-    return FaqMatcher(entries)
+def examples(entries):
+    return load_examples(entries)
+
+
+@pytest.fixture(scope="module")
+def matcher(entries, examples):
+    return FaqMatcher(entries, examples)
 
 
 def test_shipped_faq_has_every_required_entry_with_alternatives(entries):
@@ -87,7 +92,7 @@ def test_red_flag_gives_the_safety_entry(matcher):
     assert verdict.red_flag == "sharp or shooting pain"
 
 
-NEAR_MISS = "feet cramp on top when kneeling"
+NEAR_MISS = "top cramp"
 
 
 def test_near_miss_suggests_up_to_three_best_first(matcher):
@@ -117,11 +122,39 @@ def test_margin_turns_a_tie_into_a_suggestion():
 def test_thresholds_move_the_decision():
     entries = [_entry("quads", "How do I stretch my quads?"), _entry("feet", "Why do my feet hurt?")]
     question = "stretch quads after running"
-    assert FaqMatcher(entries, answer_threshold=0.3).match(question).outcome is Outcome.ANSWER
+    assert FaqMatcher(entries, answer_threshold=0.25).match(question).outcome is Outcome.ANSWER
     strict = FaqMatcher(entries, answer_threshold=0.99, suggest_threshold=0.2).match(question)
     assert strict.outcome is Outcome.SUGGEST
     never = FaqMatcher(entries, answer_threshold=0.99, suggest_threshold=0.99).match(question)
     assert never.outcome is Outcome.ESCALATE
+
+
+def test_question_equal_to_an_offtopic_example_is_not_answered(matcher, examples):
+    offtopic = [x.q for x in examples if x.faq == "offtopic"]
+    assert len(offtopic) >= 50
+    for question in offtopic:
+        verdict = matcher.match(question)
+        assert verdict.outcome is not Outcome.ANSWER, question
+
+
+def test_an_offtopic_example_vetoes_a_question_the_entries_alone_would_answer(entries):
+    question = "how long do i hold my breath underwater"
+    assert FaqMatcher(entries).match(question).outcome is Outcome.ANSWER
+    taught = FaqMatcher(entries, [FaqExample(q=question, faq="offtopic")]).match(question)
+    assert taught.outcome is Outcome.ESCALATE
+    assert taught.entry is None and taught.confidence < 0.05
+
+
+def test_examples_teach_a_phrasing_the_entries_lack(entries):
+    question = "does wfh slouching undo what the kneeling does"
+    taught = [FaqExample(q=question, faq="sit-breaks")]
+    assert FaqMatcher(entries).scores(question)[0][1].id != "sit-breaks"
+    assert FaqMatcher(entries, taught).scores(question)[0][1].id == "sit-breaks"
+
+
+def test_examples_must_name_known_entries(entries):
+    with pytest.raises(ValueError, match="no-such-entry"):
+        FaqMatcher(entries, [FaqExample(q="hi", faq="no-such-entry")])
 
 
 def test_bad_thresholds_and_no_entries_are_rejected(entries):

@@ -1,0 +1,80 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.content.loader import (
+    EXAMPLES_FILE,
+    MOVEMENTS_FILE,
+    PROGRESSION_FILE,
+    REQUIRED_FAQ_IDS,
+    check_content,
+    default_content_dir,
+    load_content,
+)
+
+SHIPPED = default_content_dir()
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    (root / "faq").mkdir(parents=True)
+    for name in (PROGRESSION_FILE, MOVEMENTS_FILE):
+        shutil.copy(SHIPPED / name, root / name)
+    for faq_id in REQUIRED_FAQ_IDS:
+        (root / "faq" / f"{faq_id}.md").write_text(
+            f"---\nid: {faq_id}\nquestion: What about {faq_id}?\n---\nAn answer.\n",
+            encoding="utf-8")
+    return root
+
+
+def _write(root: Path, *lines: str) -> None:
+    (root / EXAMPLES_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_shipped_examples_load_and_cover_every_entry_and_offtopic():
+    content = load_content()
+    labels = {x.faq for x in content.examples}
+    assert {e.id for e in content.faq} <= labels | {"safety"}
+    assert "offtopic" in labels
+    assert len(content.examples) >= 500
+
+
+def test_missing_examples_file_means_no_examples(root):
+    assert load_content(root).examples == ()
+
+
+def test_good_lines_load_and_blank_lines_are_skipped(root):
+    _write(root, '{"q": "why hero", "faq": "props"}', "", '{"q": "pizza?", "faq": "offtopic"}')
+    examples = load_content(root).examples
+    assert [(x.q, x.faq) for x in examples] == [("why hero", "props"), ("pizza?", "offtopic")]
+
+
+def test_unknown_faq_id_names_file_line_and_field(root):
+    _write(root, '{"q": "ok", "faq": "props"}', '{"q": "why hero", "faq": "no-such-entry"}')
+    assert check_content(root) == [
+        "content/faq-examples.jsonl:2: field 'faq': unknown FAQ id 'no-such-entry'"]
+
+
+def test_bad_json_names_the_line(root):
+    _write(root, '{"q": "why hero", "faq": "props"', '{"q": "ok", "faq": "props"}')
+    (problem,) = check_content(root)
+    assert problem.startswith("content/faq-examples.jsonl:1: not valid JSON: ")
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "message"),
+    [
+        ('{"faq": "props"}', "q", "Field required"),
+        ('{"q": "  ", "faq": "props"}', "q", "at least 1 character"),
+        ('{"q": "hi", "faq": "Props!"}', "faq", "should match pattern"),
+        ('{"q": "hi", "faq": "props", "expect": "props"}', "expect", "Extra inputs"),
+        ('["hi", "props"]', "(top level)", "valid dictionary"),
+    ],
+)
+def test_invalid_fields_name_file_line_and_field(root, line, field, message):
+    _write(root, '{"q": "ok", "faq": "props"}', line)
+    (problem,) = check_content(root)
+    assert problem.startswith(f"content/faq-examples.jsonl:2: field '{field}': ")
+    assert message in problem
