@@ -44,8 +44,8 @@ async def build_runtime(
     store = await Store.open(database_url)
     router, clockwork = Router(), Clockwork()
     services = Services(
-        store=store, content=content, matcher=FaqMatcher(content.faq, examples=content.examples), delivery=router,
-        clock=clock or SystemClock(), wakeup=clockwork, config=config,
+        store=store, content=content, delivery=router, clock=clock or SystemClock(),
+        matcher=FaqMatcher(content.faq, examples=content.examples), wakeup=clockwork, config=config,
     )
     coach = Coach(services)
     clockwork.attach(coach.sweep)

@@ -17,6 +17,7 @@ from bot.core.faq.matcher import FaqMatcher, Outcome, Verdict
 
 OFFTOPIC = "offtopic"
 SAFETY = "safety"
+FAQ_PREFIX = "faq:"
 # The baseline's one knob, fixed: the WRatio score below which it gives up. Chosen on the
 # tuning set like our own thresholds; below 86 it answers nearly every off-topic question.
 BASELINE_CUTOFF = 86.0
@@ -28,15 +29,26 @@ class EvalFileError(ValueError):
 
 @dataclass(frozen=True)
 class EvalCase:
-    """One labelled question: `expect` is an FAQ id, "offtopic" or "safety" (a red flag)."""
+    """One labelled question: `expect` is an FAQ id, "offtopic" or "safety" (a red flag).
+
+    "safety" is also an FAQ id, so `faq:<id>` names an entry explicitly: `faq:safety` is a
+    general question the safety entry answers, not a red flag.
+    """
 
     q: str
     expect: str
+    explicit: bool = False
+
+    def __post_init__(self) -> None:
+        """Resolve the explicit `faq:` prefix to the entry id."""
+        if self.expect.startswith(FAQ_PREFIX):
+            object.__setattr__(self, "expect", self.expect.removeprefix(FAQ_PREFIX))
+            object.__setattr__(self, "explicit", True)
 
     @property
     def kind(self) -> str:
         """Return "red-flag", "off-topic" or "on-topic"."""
-        if self.expect == SAFETY:
+        if self.expect == SAFETY and not self.explicit:
             return "red-flag"
         return "off-topic" if self.expect == OFFTOPIC else "on-topic"
 
