@@ -85,7 +85,7 @@ def cron_fields(rule: Rule) -> dict[str, object]:
     return {
         "day_of_week": ",".join(str(day) for day in sorted(rule.days)),
         "hour": f"{rule.start.hour + 1}-{rule.end.hour}",
-        "minute": f"*/{rule.every}",
+        "minute": f"*/{rule.every}" if rule.every < 60 else "0",
         "timezone": ZoneInfo(rule.zone),
     }
 

@@ -175,6 +175,11 @@ async def sweep_and_restart(url: str) -> dict[str, float]:
             "restart_claims": resumed, "restart_minute": next_due.isoformat()}
 
 
+def _remove(workdir: Path, pattern: str) -> None:
+    for path in workdir.glob(pattern):
+        path.unlink()
+
+
 async def run(people: int, repeat: int, workdir: Path, profile: bool) -> dict[str, object]:
     """Run every measurement `repeat` times on fresh databases; return the medians."""
     movement_ids = tuple(m.id for m in load_content().movements)
@@ -196,8 +201,7 @@ async def run(people: int, repeat: int, workdir: Path, profile: bool) -> dict[st
         if figures["swept"] != people or figures["sent"] != people:
             raise RuntimeError(f"swept {figures['swept']}, sent {figures['sent']} of {people}")
         runs.append(figures)
-        for path in workdir.glob(f"ours-{rep}*"):
-            path.unlink()
+        _remove(workdir, f"ours-{rep}*")
     out: dict[str, object] = {"system": "herocoach", "people": people, "repeat": repeat,
                               "create_path": "bulk executemany (Schedules.save column list)"}
     for key in ("create_s", "create_build_s", "create_insert_s", "claim_s", "sweep_s", "restart_s",

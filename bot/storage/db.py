@@ -42,7 +42,7 @@ def to_db(when: datetime) -> str:
 
 def from_db(text: str) -> datetime:
     """Parse a timestamp written by `to_db`."""
-    return datetime.strptime(text, TIMESTAMP_FORMAT).replace(tzinfo=UTC)
+    return datetime.fromisoformat(text)  # 3.11+ reads the trailing Z as UTC, and fast
 
 
 def sqlite_path(database_url: str) -> str:
