@@ -148,22 +148,30 @@ class Schedules(Base):
                         found = texts[when] = to_db(when)
                     return found
 
+                pending: dict[int, tuple[Send, sqlite3.Row, int]] = {}
+                inserts = []
                 for row in rows:
                     schedule, send = planner(schedule_from_row(row), now)
                     updates.append((*_state(schedule, text), schedule.id))
-                    if send is None:
-                        continue
-                    inserted = con.execute(
-                        "INSERT OR IGNORE INTO nudges (schedule_id, person_id, kind, due_at,"
-                        " claimed_at, movement_id) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                        (schedule.id, schedule.person_id, send.kind, text(send.due_at), now_text,
-                         send.movement_id),
-                    ).fetchone()
-                    if inserted:
-                        claims.append(Claim(
-                            inserted[0], schedule.id, schedule.person_id, send.kind, send.due_at,
-                            Identity(row["platform"], row["uid"]), row["chat_id"], send.movement_id,
-                        ))
+                    if send is not None:
+                        pending[schedule.id] = (send, row, schedule.person_id)
+                        inserts.append((schedule.id, schedule.person_id, send.kind,
+                                        text(send.due_at), now_text, send.movement_id))
+                # This transaction is the only writer, so every nudge id above the old maximum
+                # is one inserted here; a slot refused by UNIQUE simply has no new row.
+                before = con.execute("SELECT COALESCE(MAX(id), 0) FROM nudges").fetchone()[0]
+                con.executemany(
+                    "INSERT OR IGNORE INTO nudges (schedule_id, person_id, kind, due_at,"
+                    " claimed_at, movement_id) VALUES (?, ?, ?, ?, ?, ?)", inserts,
+                )
+                for nudge_id, schedule_id in con.execute(
+                    "SELECT id, schedule_id FROM nudges WHERE id > ? ORDER BY id", (before,)
+                ):
+                    send, row, person_id = pending[schedule_id]
+                    claims.append(Claim(
+                        nudge_id, schedule_id, person_id, send.kind, send.due_at,
+                        Identity(row["platform"], row["uid"]), row["chat_id"], send.movement_id,
+                    ))
                 con.executemany(
                     f"UPDATE schedules SET {', '.join(f'{f} = ?' for f in _FIELDS)} WHERE id = ?",
                     updates,
