@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.clockwork import Clockwork
 from bot.config import Settings
-from bot.content.loader import Content, load_content
+from bot.content.loader import Content, ContentError, load_content
 from bot.core.coach import Coach
 from bot.core.context import CoreConfig, Services
 from bot.core.faq.matcher import FaqMatcher
 from bot.core.ports import Clock, SystemClock
 from bot.delivery import Router
+from bot.storage.db import MigrationError
 from bot.storage.store import Store
 
 
@@ -51,6 +53,17 @@ async def build_runtime(
     clockwork.attach(coach.sweep)
     router.on_unreachable.append(coach.nudges.unreachable)
     return Runtime(store, content, router, clockwork, coach)
+
+
+async def open_or_explain(settings: Settings, **overrides: object) -> Runtime | None:
+    """Build the runtime, or print one clear line on stderr and return None when it can't start."""
+    try:
+        return await runtime_from_settings(settings, **overrides)
+    except ContentError as exc:
+        print("herocoach: the content has problems:\n" + "\n".join(exc.problems), file=sys.stderr)
+    except (MigrationError, ValueError, OSError) as exc:
+        print(f"herocoach: cannot open the database: {exc}", file=sys.stderr)
+    return None
 
 
 async def runtime_from_settings(settings: Settings, **overrides: object) -> Runtime:

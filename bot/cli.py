@@ -71,13 +71,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_faq_eval(args.file)
     if args.command == "schedule":
-        from bot.schedule_cli import run_preview
+        from bot.schedule_cli import preview_from_args
 
         if args.schedule_command != "preview":
             print("usage: herocoach schedule preview --tz ZONE ...", file=sys.stderr)
             return 2
-        return run_preview(tz=args.tz, every=args.every, window=args.window, days=args.days,
-                           start=args.start, count=args.count)
+        return preview_from_args(args)
     from bot.runner import run_bot, run_console
 
     settings = _settings()

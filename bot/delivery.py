@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 
 UnreachableHook = Callable[[Identity, str], Awaitable[None]]
 MAX_RETRY_WAIT = 60.0
+RETRIES = 3
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Limits:
 
     per_second: float
     per_chat_interval: float = 0.0
-    max_retries: int = 3
+    max_retries: int = RETRIES
 
 
 # Telegram's limits are kept by PTB's AIORateLimiter inside the adapter, so none here.
@@ -95,7 +96,7 @@ class Router:
         if sender is None:
             return DeliveryResult(DeliveryStatus.FAILED, detail=f"{message.to.platform} not connected")
         pacer = self.pacers.get(message.to.platform)
-        retries = pacer.limits.max_retries if pacer else Limits(1.0).max_retries
+        retries = pacer.limits.max_retries if pacer else RETRIES
         for attempt in range(retries + 1):
             try:
                 if pacer:

@@ -9,10 +9,8 @@ import signal
 import sys
 
 from bot.adapters.base import BadToken, PlatformAdapter
-from bot.app import Runtime, runtime_from_settings
+from bot.app import Runtime, open_or_explain
 from bot.config import Settings
-from bot.content.loader import ContentError
-from bot.storage.db import MigrationError
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +31,8 @@ def build_adapters(runtime: Runtime, settings: Settings) -> list[PlatformAdapter
 
 async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -> int:
     """Start every configured adapter, run until SIGTERM/SIGINT (or `stop`), then shut down."""
-    try:
-        runtime = await runtime_from_settings(settings)
-    except ContentError as exc:
-        print("herocoach: the content has problems:\n" + "\n".join(exc.problems), file=sys.stderr)
-        return 2
-    except (MigrationError, ValueError, OSError) as exc:
-        print(f"herocoach: cannot open the database: {exc}", file=sys.stderr)
+    runtime = await open_or_explain(settings)
+    if runtime is None:
         return 2
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()

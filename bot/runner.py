@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 from dataclasses import replace
 from datetime import timedelta
 
 from bot.adapters.console import PLATFORM as CONSOLE
 from bot.adapters.console import ConsoleChat
-from bot.app import Runtime, runtime_from_settings
+from bot.app import Runtime, open_or_explain
 from bot.config import Settings
-from bot.content.loader import ContentError
 from bot.logs import setup_logging
-from bot.storage.db import MigrationError
 
 log = logging.getLogger(__name__)
 
@@ -22,14 +19,8 @@ log = logging.getLogger(__name__)
 async def _open(settings: Settings, db: str | None = None) -> Runtime | None:
     # The console is for trying the bot out, so a 1-minute interval shows a nudge quickly.
     config = replace(settings.core_config(), min_break_interval=timedelta(minutes=1))
-    try:
-        return await runtime_from_settings(
-            settings, database_url=f"sqlite:///{db}" if db else None, config=config)
-    except ContentError as exc:
-        print("herocoach: the content has problems:\n" + "\n".join(exc.problems), file=sys.stderr)
-    except (MigrationError, ValueError, OSError) as exc:
-        print(f"herocoach: cannot open the database: {exc}", file=sys.stderr)
-    return None
+    return await open_or_explain(
+        settings, database_url=f"sqlite:///{db}" if db else None, config=config)
 
 
 async def run_console(settings: Settings, user: str = "you", db: str | None = None) -> int:

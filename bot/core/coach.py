@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from zoneinfo import ZoneInfo
 
 from bot.core import texts
 from bot.core.account.settings import Account
@@ -77,13 +76,6 @@ class Coach:
         """Return True when the person is listed in COACH_IDS."""
         return turn.person.identity.key in self.s.config.coach_ids
 
-    def zone(self, turn: Turn) -> ZoneInfo:
-        """Return the person's time zone, falling back to the default."""
-        try:
-            return ZoneInfo(turn.person.timezone or self.s.config.default_timezone)
-        except (ValueError, KeyError):
-            return ZoneInfo("UTC")
-
     async def handle(self, event: InboundEvent) -> list[Reply]:
         """Answer one inbound event; errors are logged and answered with an apology."""
         try:
@@ -141,7 +133,8 @@ class Coach:
         return [welcome]
 
     async def _progress(self, turn: Turn, _args: str) -> list[Reply]:
-        return await self.progress.summary(turn, self.zone(turn), await self.breaks.progress_lines(turn))
+        extra = await self.breaks.progress_lines(turn)
+        return await self.progress.summary(turn, self.s.zone_for(turn.person), extra)
 
     async def _settings(self, turn: Turn, _args: str) -> list[Reply]:
         return await self.account.settings(turn, await self.breaks.settings_lines(turn))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.content.loader import Content
 from bot.core.events import Origin
@@ -35,6 +36,13 @@ class Services:
     clock: Clock
     wakeup: Wakeup
     config: CoreConfig = field(default_factory=CoreConfig)
+
+    def zone_for(self, person: Person) -> ZoneInfo:
+        """Return the person's time zone, or the default one (UTC if that cannot load)."""
+        try:
+            return ZoneInfo(person.timezone or self.config.default_timezone)
+        except (ValueError, KeyError):
+            return ZoneInfo("UTC")
 
 
 @dataclass

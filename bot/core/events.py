@@ -10,15 +10,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 
-class Platform(StrEnum):
-    """A chat platform the bot can live on."""
-
-    CONSOLE = "console"
-    TELEGRAM = "telegram"
-    DISCORD = "discord"
-    MEMORY = "memory"
-
-
 @dataclass(frozen=True, slots=True)
 class Identity:
     """One person on one platform; data is kept per platform identity."""

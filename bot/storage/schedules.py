@@ -259,6 +259,6 @@ class Schedules(Base):
         names = ("sent", "done", "snoozed", "skipped", "paused", "ignored")
         return dict(zip(names, (int(v or 0) for v in row), strict=True)) if row else {}
 
-    async def people_for(self, person_id: int) -> list[Schedule]:
+    async def active_for(self, person_id: int) -> list[Schedule]:
         """Return the person's schedules that are switched on."""
         return [s for s in await self.for_person(person_id) if s.active]

@@ -297,11 +297,6 @@ class Timers(Base):
             rows = await cursor.fetchall()
         return [Timer(r[0], r[1], r[2], r[3], from_db(r[4])) for r in rows]
 
-    async def next_due(self) -> datetime | None:
-        """Return when the earliest unfired timer falls due."""
-        row = await self.fetchone("SELECT MIN(due_at) FROM timers WHERE fired_at IS NULL")
-        return from_db(row[0]) if row and row[0] else None
-
 
 class Store:
     """The storage the core is given; PostgreSQL could stand in behind the same methods."""

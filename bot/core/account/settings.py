@@ -25,10 +25,6 @@ class Account:
         self.s = services
         self.on_zone_change = on_zone_change
 
-    def zone_name(self, turn: Turn) -> str:
-        """Return the person's zone, or the default when they haven't set one."""
-        return turn.person.timezone or self.s.config.default_timezone
-
     async def timezone(self, turn: Turn, args: str) -> list[Reply]:
         """Set the time zone, suggesting close names for a typo."""
         if not args.strip():

@@ -21,6 +21,7 @@ from bot.core.breaks.rules import upcoming_breaks
 from bot.core.buttons import Payload, encode
 from bot.core.context import Services, Turn
 from bot.core.events import Choice, Reply
+from bot.core.hero.progress import EVERY_DAY, day_streak
 from bot.core.models import Schedule
 
 INTERVALS = (20, 30, 45, 60)
@@ -39,7 +40,7 @@ class BreaksCommands:
 
     def zone(self, turn: Turn) -> ZoneInfo:
         """Return the person's zone, or the default one."""
-        return ZoneInfo(turn.person.timezone or self.s.config.default_timezone)
+        return self.s.zone_for(turn.person)
 
     async def _zone_note(self, turn: Turn) -> str:
         if turn.person.timezone or turn.person.asked_timezone:
@@ -162,7 +163,7 @@ class BreaksCommands:
 
     async def pause(self, turn: Turn, args: str) -> list[Reply]:
         """Pause nudges and reminders for a while."""
-        schedules = await self.s.store.schedules.people_for(turn.person.id)
+        schedules = await self.s.store.schedules.active_for(turn.person.id)
         if not schedules:
             return [Reply("You have no nudges or reminders to pause. /breaks sets them up.")]
         if not args.strip():
@@ -187,7 +188,7 @@ class BreaksCommands:
             return [Reply(texts.NOT_YOURS, alert=True)]
         if payload.part(1) not in ("30m", "2h", "today"):
             return [Reply(texts.EXPIRED, alert=True)]
-        schedules = await self.s.store.schedules.people_for(turn.person.id)
+        schedules = await self.s.store.schedules.active_for(turn.person.id)
         reply = await self._pause(turn, schedules, payload.part(1) or "")
         reply.edit = True
         return [reply]
@@ -225,14 +226,7 @@ class BreaksCommands:
         week_start = today - timedelta(days=today.weekday())
         this_week = sum(1 for moment in done if moment.astimezone(zone).date() >= week_start)
         schedule = await self.s.store.schedules.get(turn.person.id, "breaks")
-        workdays = schedule.days if schedule else frozenset(range(7))
-        day, streak = (today if today in days_done else today - timedelta(days=1)), 0
-        for _ in range(60):
-            if day.weekday() in workdays:
-                if day not in days_done:
-                    break
-                streak += 1
-            day -= timedelta(days=1)
+        streak = day_streak(days_done, today, schedule.days if schedule else EVERY_DAY)
         return [f"Breaks done this week: {this_week}",
                 f"Break streak: {streak} day{'s' if streak != 1 else ''}"]
 

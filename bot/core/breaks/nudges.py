@@ -150,7 +150,7 @@ class Nudges:
 
     async def resume(self, turn: Turn) -> str:
         """Lift any pause; each schedule continues from its next slot after now."""
-        schedules = await self.s.store.schedules.people_for(turn.person.id)
+        schedules = await self.s.store.schedules.active_for(turn.person.id)
         if not schedules:
             return "You have no nudges or reminders set. /breaks or /remind sets them up."
         for s in schedules:
@@ -167,7 +167,7 @@ class Nudges:
         if person is None:
             return
         await self.s.store.people.set_unreachable(person.id, self.s.clock.now())
-        schedules = await self.s.store.schedules.people_for(person.id)
+        schedules = await self.s.store.schedules.active_for(person.id)
         for s in schedules:
             s.next_due_at, s.paused_reason = None, "unreachable"
         await self.s.store.schedules.update_state(schedules)
@@ -178,7 +178,7 @@ class Nudges:
         if turn.person.unreachable_at is None:
             return []
         await self.s.store.people.set_unreachable(turn.person.id, None)
-        schedules = await self.s.store.schedules.people_for(turn.person.id)
+        schedules = await self.s.store.schedules.active_for(turn.person.id)
         if not any(s.paused_reason == "unreachable" for s in schedules):
             return []
         return [Reply(f"Welcome back! {await self.resume(turn)}")]

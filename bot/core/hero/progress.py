@@ -9,13 +9,21 @@ from bot.core.context import Services, Turn
 from bot.core.events import Reply
 from bot.core.hero import rules
 
+EVERY_DAY = frozenset(range(7))
 
-def day_streak(days: set[date], today: date) -> int:
-    """Count consecutive days with practice, ending today (or yesterday, so it isn't lost yet)."""
+
+def day_streak(days: set[date], today: date, counted: frozenset[int] = EVERY_DAY) -> int:
+    """Count consecutive active days ending today (or yesterday, so it isn't lost yet).
+
+    Weekdays outside `counted` (0=Monday) neither add to the streak nor break it.
+    """
     day = today if today in days else today - timedelta(days=1)
     streak = 0
-    while day in days:
-        streak += 1
+    for _ in range(3660):
+        if day.weekday() in counted:
+            if day not in days:
+                break
+            streak += 1
         day -= timedelta(days=1)
     return streak
 
