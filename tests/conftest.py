@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,6 +17,12 @@ from bot.adapters.memory import MemoryChat
 from bot.app import Runtime, build_runtime
 from bot.core.context import CoreConfig
 from bot.core.ports import ManualClock
+
+# The FAQ's sentence vectors are cached between runs under XDG_CACHE_HOME; tests (and the
+# bot processes they start) share one throwaway cache instead of the user's own.
+_CACHE = tempfile.mkdtemp(prefix="herocoach-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 COACH = "memory:coach"

