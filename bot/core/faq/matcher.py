@@ -99,7 +99,7 @@ class Blend:
     phrasing: float = 0.0
     coverage: float = 0.4
     neighbour: float = 0.2
-    offtopic_gap: float = -0.2
+    offtopic_gap: float = 0.0
     semantic: float = 0.0
     semantic_gap: float = 0.0
 
@@ -139,8 +139,8 @@ class Setting:
 
 
 # Chosen by `python -m bot.core.faq.tune` (with --words-only for the second).
-SEMANTIC_SETTING = Setting(Blend(semantic=0.4, semantic_gap=0.0), 0.255, 0.005)
-WORDS_ONLY_SETTING = Setting(Blend(), 0.155, 0.005)
+SEMANTIC_SETTING = Setting(Blend(offtopic_gap=-0.3, semantic=0.4, semantic_gap=0.0), 0.335, 0.005)
+WORDS_ONLY_SETTING = Setting(Blend(), 0.145, 0.005)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from bot.core.faq.injury import casual_flag
 _WORD_FLAGS: dict[str, tuple[str, ...]] = {
     "sharp or shooting pain": (
         "sharp", "stabbing", "stabbed", "stabs", "shooting", "shoots", "radiating",
-        "searing", "excruciating", "severe",
+        "searing", "excruciating", "severe", "knife", "knifelike", "knives", "piercing",
+        "electric", "zapping", "zaps", "lightning",
     ),
     "numbness": ("numb", "numbness", "numbed", "numbing", "numbly"),
     "tingling": ("tingling", "tingly", "tingle", "tingles", "tingled", "prickly", "prickling"),
@@ -36,7 +37,8 @@ _WORD_FLAGS: dict[str, tuple[str, ...]] = {
 _ORDINARY = frozenset({
     "strain", "strains", "strained", "straining", "operate", "operates", "several", "shouting",
     "spelling", "selling", "sharing", "shaping", "singles", "single", "location", "locations",
-    "rotation", "rotations",
+    "rotation", "rotations", "hearing", "wearing", "bearing", "nearing", "clearing", "serving",
+    "kneeling", "knees", "knitting", "electronic", "electricity", "lighting",
 })
 # Short words are only matched exactly: a fuzzy "numb" would catch "numbr" and "dumb".
 _MIN_FUZZY_LEN = 5
@@ -53,6 +55,7 @@ _INJURY_PLACES = frozenset({
 })
 _ALWAYS_INJURY = frozenset({"acl", "mcl", "pcl", "meniscus"})
 _PREVENTION = frozenset({"prevent", "prevents", "preventing", "avoid", "avoiding", "risk"})
+# "nothing" is left out on purpose: "nothing helps, sharp pain" must still flag.
 _NEGATORS = frozenset({"no", "not", "without", "never", "dont", "doesnt", "isnt", "nor", "zero"})
 _NEGATION_WINDOW = 3
 

@@ -29,6 +29,10 @@ from bot.core.faq.triage import red_flag
         ("my knee is swollen", "swelling"),
         ("my knee gave way", "knee locking or giving way"),
         ("I have sciatica", "nerve pain"),
+        ("a knife-like pain on the inside of my knee", "sharp or shooting pain"),
+        ("piercing pain in my hip", "sharp or shooting pain"),
+        ("like an electric shock down my leg", "sharp or shooting pain"),
+        ("nothing helps, sharp pain every time", "sharp or shooting pain"),
     ],
 )
 def test_red_flags_are_caught_despite_typos(text, concept):
@@ -50,6 +54,10 @@ def test_red_flags_are_caught_despite_typos(text, concept):
         "how many hip flexors are there",
         "it hurts and i cant breathe through it",
         "my back cracks with a pop",
+        "where are my hip flexors located? location please",
+        "I keep hearing 'tight hip flexors' from every trainer",
+        "what should i be wearing",
+        "the lighting in my room is bad for practice",
         "",
         "   ",
         "🙏",
