@@ -14,6 +14,7 @@ from rapidfuzz import fuzz, process, utils
 
 from bot.content.schema import FaqEntry
 from bot.core.faq.matcher import FaqMatcher, Outcome, Verdict
+from bot.core.faq.triage import normalise
 
 OFFTOPIC = "offtopic"
 SAFETY = "safety"
@@ -149,6 +150,19 @@ def load_cases(path: Path) -> list[EvalCase]:
             raise EvalFileError(f"{path}:{number}: 'q' and 'expect' must both be strings")
         cases.append(EvalCase(q, expect))
     return cases
+
+
+def question_key(question: str) -> str:
+    """Return the form two questions share when they are the same words ("What's X?" = "whats x")."""
+    return " ".join(normalise(question).split())
+
+
+def unseen(matcher: FaqMatcher, cases: Sequence[EvalCase]) -> list[EvalCase]:
+    """Return the cases that are not word for word one of the matcher's phrasings or examples."""
+    known = {question_key(text) for entry in matcher.entries
+             for text in [entry.question, *entry.alternatives]}
+    known |= {question_key(example.q) for example in matcher.examples}
+    return [case for case in cases if question_key(case.q) not in known]
 
 
 def _correct(case: EvalCase, verdict: Verdict) -> bool:

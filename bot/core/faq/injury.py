@@ -68,6 +68,9 @@ _ALWAYS = (
     re.compile(r"\b(?:since|after|from)\s+(?:my|the|a|an)\s+(?:op|operation|accident|crash)\b"),
     re.compile(r"\b(?:post\s+op|keyhole|arthroscopy|arthroscopic|c\s*section|caesarean"
                r"|cesarean)\b"),
+    re.compile(r"\b(?:slipped|herniated|herniating|bulging|bulged|prolapsed|ruptured|blown)\s+"
+               r"(?:(?:a|my|the|one|two|l\d|l\d\s*l?\d|s\d)\s+)?discs?\b"),
+    re.compile(r"\bdiscs?\s+(?:herniation|prolapse|bulge|injury|slipped|slipping|went)\b"),
 )
 _PREGNANCY = (
     re.compile(r"\b(?:im|i am|were|we are|wife is|partner is|she is|currently|found out im)"

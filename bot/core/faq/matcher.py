@@ -139,7 +139,7 @@ class Setting:
 
 
 # Chosen by `python -m bot.core.faq.tune` (with --words-only for the second).
-SEMANTIC_SETTING = Setting(Blend(offtopic_gap=-0.3, semantic=0.4, semantic_gap=0.0), 0.335, 0.005)
+SEMANTIC_SETTING = Setting(Blend(offtopic_gap=-0.3, semantic=0.4, semantic_gap=0.0), 0.34, 0.005)
 WORDS_ONLY_SETTING = Setting(Blend(), 0.145, 0.005)
 
 
@@ -205,6 +205,7 @@ class FaqMatcher:
         self.margin = shipped.margin if margin is None else margin
         self.blend = shipped.blend if blend is None else blend
         self.entries: tuple[FaqEntry, ...] = tuple(entries)
+        self.examples: tuple[FaqExample, ...] = tuple(examples)
         self._safety = next((e for e in self.entries if e.id == SAFETY_ID), None)
         phrasings = [[e.question, *e.alternatives] for e in self.entries]
         self._phrasings = [[set(text.tokens(p)) for p in texts] for texts in phrasings]

@@ -12,13 +12,15 @@ import unicodedata
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.core.faq.injury import casual_flag
 
 # Each concept: words that alone are a red flag, matched exactly or by fuzzy ratio.
 _WORD_FLAGS: dict[str, tuple[str, ...]] = {
     "sharp or shooting pain": (
-        "sharp", "stabbing", "stabbed", "stabs", "shooting", "shoots", "radiating",
+        "sharp", "sharper", "sharpest", "sharply", "stabbing", "stabbed", "stabs", "stabby",
+        "shooting", "shoots", "radiating",
         "searing", "excruciating", "severe", "knife", "knifelike", "knives", "piercing",
         "electric", "zapping", "zaps", "lightning",
     ),
@@ -38,7 +40,7 @@ _ORDINARY = frozenset({
     "strain", "strains", "strained", "straining", "operate", "operates", "several", "shouting",
     "spelling", "selling", "sharing", "shaping", "singles", "single", "location", "locations",
     "rotation", "rotations", "hearing", "wearing", "bearing", "nearing", "clearing", "serving",
-    "kneeling", "knees", "knitting", "electronic", "electricity", "lighting",
+    "kneeling", "knees", "knitting", "electronic", "electricity", "lighting", "share", "shared", "shares",
 })
 # Short words are only matched exactly: a fuzzy "numb" would catch "numbr" and "dumb".
 _MIN_FUZZY_LEN = 5
@@ -76,6 +78,8 @@ _PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:gives?|gave|giving)\s+(?:way|out)\b|\bknees?\s+(?:\w+\s+)?lock(?:s|ed|ing)?\b")),
     ("swelling after a pop", re.compile(r"\b(?:pop|popped|popping|snap|snapped)\b")),
 )
+_PAIN_WORDS = frozenset({"pain", "pains", "painful", "ache", "aches", "feeling", "feelings",
+                         "sensation", "twinge", "twinges", "hurt", "hurts", "legs", "feet", "toes"})
 # "heard a pop" alone might be a harmless joint crack; with pain or swelling it is not.
 _POP_COMPANIONS = frozenset({"pain", "painful", "hurt", "hurts", "swelling", "swollen", "swell"})
 
@@ -85,6 +89,7 @@ _PHRASE_WORDS = ("needles", "needle", "bladder", "bowels", "chest", "feeling", "
 
 _LOOKUP: dict[str, str] = {word: concept for concept, words in _WORD_FLAGS.items()
                            for word in words}
+_FLAG_WORDS = tuple(_LOOKUP)
 _FUZZY_CHOICES = tuple(word for word in _LOOKUP if len(word) >= _MIN_FUZZY_LEN)
 
 
@@ -140,6 +145,29 @@ def _injury(tokens: list[str], unique: Iterable[str]) -> bool:
     return any(_is_injury(t) and not _negated(tokens, i) for i, t in enumerate(tokens))
 
 
+def _near_flag(token: str) -> str | None:
+    """Return the flag a one-letter slip of `token` spells ("sharo" -> sharp), or None."""
+    if len(token) < 4 or token in _ORDINARY:
+        return None
+    best = process.extractOne(token, _FLAG_WORDS, scorer=OSA.distance, score_cutoff=1)
+    return _LOOKUP[best[0]] if best and best[0][0] == token[0] else None
+
+
+def _slipped_flag(tokens: list[str]) -> str | None:
+    """Return a flag misspelt right beside a word for pain ("sharo pain"), or None.
+
+    Alone, a one-letter slip is too loose ("share" is one from "sharp"); next to "pain"
+    or "feeling" it is what a hurried thumb makes of a red flag.
+    """
+    for i, token in enumerate(tokens):
+        beside = tokens[max(0, i - 1):i] + tokens[i + 1:i + 2]
+        if _PAIN_WORDS & set(beside) and not _negated(tokens, i):
+            flag = _near_flag(token)
+            if flag is not None:
+                return flag
+    return None
+
+
 def red_flag(text: str) -> str | None:
     """Return the red-flag concept `text` mentions (e.g. "numbness"), or None."""
     clean = normalise(text)
@@ -154,6 +182,9 @@ def red_flag(text: str) -> str | None:
             return seen[token]
     if _injury(tokens, seen):
         return "recent injury or surgery"
+    slipped = _slipped_flag(tokens)
+    if slipped is not None:
+        return slipped
     casual = casual_flag(clean)
     if casual is not None:
         return casual

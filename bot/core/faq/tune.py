@@ -33,9 +33,9 @@ from pathlib import Path
 
 from bot.content.schema import FaqEntry, FaqExample
 from bot.core.faq import load_examples, load_faq
-from bot.core.faq.evaluate import OFFTOPIC, SAFETY, EvalCase, load_cases
+from bot.core.faq.evaluate import OFFTOPIC, SAFETY, EvalCase, load_cases, question_key
 from bot.core.faq.matcher import WORDS_ONLY_SETTING, Blend, FaqMatcher, Setting, Signals
-from bot.core.faq.triage import normalise, red_flag
+from bot.core.faq.triage import red_flag
 
 PHRASING_SHARES = (0.0, 0.1, 0.2, 0.3)
 COVERAGE_SHARES = (0.2, 0.3, 0.4, 0.5, 0.6)
@@ -86,16 +86,12 @@ class _Group:
     off: list[list[int]]
 
 
-def _key(question: str) -> str:
-    return " ".join(normalise(question).split())
-
-
 def _rows(entries: Sequence[FaqEntry], examples: Sequence[FaqExample],
           folds: Sequence[Sequence[EvalCase]], words_only: bool) -> list[_Row]:
     rows = []
     for k, cases in enumerate(folds):
-        held = {_key(c.q) for c in cases}
-        matcher = FaqMatcher(entries, [x for x in examples if _key(x.q) not in held],
+        held = {question_key(c.q) for c in cases}
+        matcher = FaqMatcher(entries, [x for x in examples if question_key(x.q) not in held],
                              words_only=words_only)
         rows += [_Row(c.expect, k, matcher.signals(c.q)) for c in cases]
     return rows

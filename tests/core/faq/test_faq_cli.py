@@ -64,6 +64,18 @@ def test_faq_eval_prints_the_side_by_side_report(capsys):
     assert "herocoach" in out and "baseline" in out
 
 
+def test_faq_eval_says_how_many_questions_it_has_seen_word_for_word(tmp_path, capsys):
+    path = tmp_path / "cases.jsonl"
+    path.write_text('{"q": "What is hero pose?", "expect": "what-is-virasana"}\n'
+                    '{"q": "tell me a joke", "expect": "offtopic"}\n'
+                    '{"q": "my knees feel squished when i kneel, help", "expect": "knee-pain"}\n',
+                    encoding="utf-8")
+    assert run_faq_eval(path) == 0
+    out = capsys.readouterr().out
+    assert "2 of these questions are word for word in the FAQ's phrasings or examples." in out
+    assert "Without them: top-1 on-topic" in out
+
+
 def test_faq_eval_names_the_bad_line(tmp_path, capsys):
     path = tmp_path / "cases.jsonl"
     path.write_text('{"q": "hi", "expect": "offtopic"}\n\n{"q": "oops"\n', encoding="utf-8")

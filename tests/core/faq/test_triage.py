@@ -33,6 +33,12 @@ from bot.core.faq.triage import red_flag
         ("piercing pain in my hip", "sharp or shooting pain"),
         ("like an electric shock down my leg", "sharp or shooting pain"),
         ("nothing helps, sharp pain every time", "sharp or shooting pain"),
+        ("sharo pain in the knee wen i sit down", "sharp or shooting pain"),
+        ("a sharper pain than yesterday", "sharp or shooting pain"),
+        ("numm feet after", "numbness"),
+        ("i slipped a disc a few weeks ago", "recent injury or surgery"),
+        ("herniated disc L5 S1 here", "recent injury or surgery"),
+        ("my disc slipped in may", "recent injury or surgery"),
     ],
 )
 def test_red_flags_are_caught_despite_typos(text, concept):
@@ -58,6 +64,9 @@ def test_red_flags_are_caught_despite_typos(text, concept):
         "I keep hearing 'tight hip flexors' from every trainer",
         "what should i be wearing",
         "the lighting in my room is bad for practice",
+        "can i share pain tips with the group",
+        "i slipped back into the pose too fast",
+        "pain feeling in front of my thigh",
         "",
         "   ",
         "🙏",
