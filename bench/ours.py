@@ -145,6 +145,9 @@ async def _runtime(url: str, now: object) -> object:
     runtime = await build_runtime(database_url=url, config=CoreConfig(), clock=ManualClock(now))
     for platform in ("telegram", "discord"):
         runtime.router.register(platform, NullDelivery())
+    # A running bot answers questions too: load the FAQ's sentence model, so the peak RSS
+    # is that of a bot in use, not one nobody has asked anything yet.
+    runtime.coach.s.matcher.match("how long should i hold the pose?")
     return runtime
 
 

@@ -9,18 +9,19 @@ offline. When the wheel is absent the matcher runs on its word and character sig
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
 import tempfile
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
-from safetensors.numpy import load_file
-from tokenizers import Tokenizer
+
+from bot.core.faq.wordpiece import WordPiece
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ DIMENSIONS = 384
 _BATCH = 32
 
 Vectors = NDArray[np.float32]
+_WORD_TABLE = "embeddings.word_embeddings.weight"
 
 
 def _layer_norm(x: Vectors, weight: Vectors, bias: Vectors) -> Vectors:
@@ -52,21 +54,24 @@ class SentenceEncoder:
     """Turn sentences into unit-length 384-dimensional vectors."""
 
     def __init__(self, model_dir: Path, cache_file: Path | None = None) -> None:
-        self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        self._tokenizer.enable_truncation(MAX_TOKENS)
-        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106 - a token name
-        weights = load_file(str(model_dir / "model.safetensors"))
-        self._w = {name: value for name, value in weights.items() if value.dtype == np.float32}
-        # Linear layers are stored (out, in); transpose once so every call is x @ W.
-        for name in [n for n in self._w if n.endswith("weight") and self._w[n].ndim == 2
-                     and not n.startswith("embeddings.")]:
-            self._w[name] = np.ascontiguousarray(self._w[name].T)
+        self._model_dir = model_dir
         # Every matcher built from the same content (one per cross-validation fold, say)
         # shares these; the file keeps them across restarts, since encoding the whole FAQ
         # and its examples takes seconds and a restart should not.
         self._cache_file = cache_file
         self._known: dict[str, Vectors] = _load_vectors(cache_file)
         self.encode_one = lru_cache(maxsize=1024)(self._encode_one)
+
+    @cached_property
+    def _tokenizer(self) -> WordPiece:
+        return WordPiece(self._model_dir / "vocab.txt", MAX_TOKENS)
+
+    @cached_property
+    def _w(self) -> dict[str, Vectors]:
+        # Loaded on the first sentence not already cached: a bot that only sends nudges,
+        # or restarts with its FAQ vectors on disk, never holds the model's ~45 MB of layers
+        # until someone asks a question.
+        return _map_weights(self._model_dir / "model.safetensors")
 
     def _encode_one(self, sentence: str) -> Vectors:
         return self.encode([sentence])[0]
@@ -87,12 +92,16 @@ class SentenceEncoder:
         """Return one unit vector per sentence, in order."""
         if not sentences:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        batch = self._tokenizer.encode_batch(sentences)
-        ids = np.array([e.ids for e in batch], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in batch], dtype=np.float32)
+        rows = [self._tokenizer.ids(sentence) for sentence in sentences]
+        width = max(len(row) for row in rows)
+        ids = np.zeros((len(rows), width), dtype=np.int64)
+        mask = np.zeros((len(rows), width), dtype=np.float32)
+        for number, row in enumerate(rows):
+            ids[number, :len(row)] = row
+            mask[number, :len(row)] = 1.0
         w = self._w
         positions = np.arange(ids.shape[1])
-        x = (w["embeddings.word_embeddings.weight"][ids]
+        x = (w[_WORD_TABLE][ids]
              + w["embeddings.position_embeddings.weight"][positions]
              + w["embeddings.token_type_embeddings.weight"][0])
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
@@ -117,12 +126,42 @@ class SentenceEncoder:
         scores = np.exp(scores - scores.max(-1, keepdims=True))
         attention = scores / scores.sum(-1, keepdims=True)
         context = (attention @ v).transpose(0, 2, 1, 3).reshape(batch, length, width)
-        attended = context @ w[f"{p}attention.output.dense.weight"] + w[f"{p}attention.output.dense.bias"]
+        attended = (context @ w[f"{p}attention.output.dense.weight"]
+                    + w[f"{p}attention.output.dense.bias"])
         x = _layer_norm(x + attended, w[f"{p}attention.output.LayerNorm.weight"],
                         w[f"{p}attention.output.LayerNorm.bias"])
         hidden = _gelu(x @ w[f"{p}intermediate.dense.weight"] + w[f"{p}intermediate.dense.bias"])
         out = hidden @ w[f"{p}output.dense.weight"] + w[f"{p}output.dense.bias"]
         return _layer_norm(x + out, w[f"{p}output.LayerNorm.weight"], w[f"{p}output.LayerNorm.bias"])
+
+
+def _map_weights(path: Path) -> dict[str, Vectors]:
+    """Load a safetensors file's float32 tensors, mapping the word table instead of reading it.
+
+    The format is an 8-byte header length, a JSON header of names, shapes and offsets, and
+    the raw tensors. The 47 MB word-embedding table is mapped, so only the rows questions
+    use become resident; the layers, used whole by every question, are read and stored
+    transposed (the SDK keeps linear layers as (out, in)), so each product is x @ W.
+    """
+    with path.open("rb") as file:
+        size = int.from_bytes(file.read(8), "little")
+        header = json.loads(file.read(size))
+    tensors = {}
+    for name, info in header.items():
+        if name == "__metadata__" or info["dtype"] != "F32":
+            continue
+        start, end = info["data_offsets"]
+        offset, count = 8 + size + start, (end - start) // 4
+        if name == _WORD_TABLE:
+            tensors[name] = np.memmap(path, dtype=np.float32, mode="r", offset=offset,
+                                      shape=tuple(info["shape"]))
+            continue
+        tensor = np.fromfile(path, dtype=np.float32, count=count, offset=offset)
+        tensor = tensor.reshape(info["shape"])
+        if tensor.ndim == 2 and not name.startswith("embeddings."):
+            tensor = np.ascontiguousarray(tensor.T)
+        tensors[name] = tensor
+    return tensors
 
 
 def _load_vectors(path: Path | None) -> dict[str, Vectors]:

@@ -82,6 +82,10 @@ _PREGNANCY = (
     re.compile(r"\bbaby\s*bump\b|\bmy\s+bump\b|\bwith\s+child\b"),
     re.compile(r"\bdue\s+(?:date|in\s+" + _MONTHS + r")\b"),
     re.compile(r"\b(?:gave\s+birth|having\s+a\s+baby|had\s+(?:a|my|our)\s+baby)\b"),
+    # The idioms people use instead of the word.
+    re.compile(r"\b(?:bun\s+in\s+the\s+oven|eating\s+for\s+two|knocked\s+up|up\s+the\s+duff"
+               r"|in\s+the\s+family\s+way|in\s+the\s+club|baby\s+on\s+(?:the\s+way|board)"
+               r"|expectant\s+(?:mum|mom|mother)|maternity\s+leave|morning\s+sickness)\b"),
 )
 
 

@@ -38,6 +38,8 @@ from bot.core.faq.triage import red_flag
         ("numm feet after", "numbness"),
         ("i slipped a disc a few weeks ago", "recent injury or surgery"),
         ("herniated disc L5 S1 here", "recent injury or surgery"),
+        ("got a bun in the oven 🙂 hero pose ok?", "pregnancy"),
+        ("eating for two these days, can i still kneel", "pregnancy"),
         ("my disc slipped in may", "recent injury or surgery"),
     ],
 )
