@@ -20,6 +20,9 @@ FAQ_DIR = "faq"
 EXAMPLES_FILE = "faq-examples.jsonl"
 # Labels an example may carry besides an FAQ id: a question the FAQ should not answer.
 OFFTOPIC = "offtopic"
+# Besides FAQ ids: no entry answers it; a warning sign needing the safety answer; normal
+# discomfort that is not one.
+EXAMPLE_LABELS = (OFFTOPIC, "redflag", "ordinary")
 REQUIRED_FAQ_IDS = (
     "why-hero-helps-back", "hip-flexors", "anterior-pelvic-tilt", "glutes-inhibited",
     "who-is-it-for", "props", "top-of-foot", "knee-pain", "ease-in-out",
@@ -173,7 +176,7 @@ def load_examples(path: Path, root: Path, faq_ids: Iterable[str],
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(f"{rel}: cannot be read as UTF-8 text: {exc}")
         return []
-    known = {*faq_ids, OFFTOPIC}
+    known = {*faq_ids, *EXAMPLE_LABELS}
     examples: list[FaqExample] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():

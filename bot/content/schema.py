@@ -149,7 +149,7 @@ class FaqEntry(Strict):
 
 
 class FaqExample(Strict):
-    """One labelled member question: the FAQ entry it asks about, or "offtopic"."""
+    """One labelled member message: the FAQ entry it asks about, "offtopic", "redflag" or "ordinary"."""
 
     q: NonEmpty
     faq: Slug

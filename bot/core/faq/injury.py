@@ -30,7 +30,7 @@ _RECENCY = re.compile(
     r"|this\s+(?:morning|afternoon|week|weekend|month|year|season|" + _SEASONS + r")"
     r"|(?:\d+|a|an|one|two|three|four|five|six|few|couple|couple of|several)\s+"
     r"(?:days?|weeks?|wks?|months?|mths?)\s+(?:ago|back)"
-    r"|ago|in\s+(?:" + _MONTHS + r"|" + _SEASONS + r")"
+    r"|ago|in\s+(?:" + _MONTHS + r"|" + _SEASONS + r")|on\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day"
     r"|since\s+(?:my|the|i)\b|still\s+(?:healing|recovering|sore|swollen|bruised)"
     r"|recovering|rehab|crutches|brace|physio\s+(?:said|told|says))\b"
 )
@@ -53,8 +53,9 @@ _EVENTS = (
 # when it is not a worry about the future ("will it hurt my knees").
 _HURT = re.compile(r"\b(?<!will )(?<!would )(?<!could )(?<!can )(?<!might )(?<!does )"
                    r"(?<!it )(?<!this )(?<!that )(?<!to )hurt\s+" + _FILLER + _PLACE + r"\b")
-_FALL = re.compile(r"\b(?:fell|fall|landed|came down|come down)\s+(?:on|onto)\s+"
-                   + _FILLER + _PLACE + r"\b")
+_FALL = re.compile(r"\b(?:fell|fall|landed|came down|come down|crashed|slammed)\s+(?:on|onto)\s+"
+                   + _FILLER + _PLACE + r"\b|\b(?:came|fell|flew)\s+off\s+(?:my|a|the)\s+"
+                   r"(?:bike|bicycle|horse|scooter|motorbike|board|skateboard|ladder)\b")
 _ALWAYS = (
     re.compile(r"\b(?:threw|thrown|throw|put|putting)\s+(?:my\s+)?back\s+out\b"),
     re.compile(r"\bback\s+went\s+(?:out|again|on me)\b"),
@@ -82,6 +83,14 @@ _PREGNANCY = (
     re.compile(r"\bbaby\s*bump\b|\bmy\s+bump\b|\bwith\s+child\b"),
     re.compile(r"\bdue\s+(?:date|in\s+" + _MONTHS + r")\b"),
     re.compile(r"\b(?:gave\s+birth|having\s+a\s+baby|had\s+(?:a|my|our)\s+baby)\b"),
+    re.compile(r"\b(?:im|i am|at|about|nearly|almost|currently)\s+\d+\s*(?:weeks?|wks?|w)\b"
+               r"(?!\s+(?:in|into|of|since|ago|now|already))"),
+    re.compile(r"\b\d+\s*(?:weeks?|wks?|months?)\b.{0,40}\b(?:baby|babys|bump|midwife|due)\b"),
+    re.compile(r"\b(?:positive\s+(?:pregnancy\s+)?test|obstetrician|obgyn|ob\s+gyn|midwife"
+               r"|gynaecologist|gynecologist|twins|triplets)\b"),
+    re.compile(r"\b(?:carrying|expecting|waiting|wait|awaiting)\s+(?:a|for\s+a|our|my)?\s*"
+               r"(?:baby|babies|child|little\s+one)\b|\bbaby\s+(?:is\s+)?(?:kicking|due|inside"
+               r"|sitting\s+(?:low|high)|on\s+board)\b"),
     # The idioms people use instead of the word.
     re.compile(r"\b(?:bun\s+in\s+the\s+oven|eating\s+for\s+two|knocked\s+up|up\s+the\s+duff"
                r"|in\s+the\s+family\s+way|in\s+the\s+club|baby\s+on\s+(?:the\s+way|board)"

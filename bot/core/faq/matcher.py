@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -40,10 +41,20 @@ from rapidfuzz.distance import OSA
 from bot.content.schema import FaqEntry, FaqExample
 from bot.core.faq import text
 from bot.core.faq.embed import SemanticIndex, SentenceEncoder, default_encoder
+from bot.core.faq.scoring import SEMANTIC_SETTING, WORDS_ONLY_SETTING, Blend, Signals
 from bot.core.faq.triage import red_flag
 
 SAFETY_ID = "safety"
 OFFTOPIC = "offtopic"
+# Labels of examples that teach the warning-sign check, not the FAQ: "redflag" messages
+# need the safety answer, "ordinary" ones describe normal discomfort.
+REDFLAG, ORDINARY = "redflag", "ordinary"
+_LABELS = {OFFTOPIC: -1, REDFLAG: -2, ORDINARY: -3}
+SOUNDS_LIKE_A_WARNING = "sounds like a warning sign"
+# A message at least this close in meaning to a red-flag example, and no closer to any
+# other labelled message, gets the safety answer. Chosen on the spent red-flag set of
+# round 8 (44/60 caught by meaning alone) against 11 false alarms in 1,529 questions.
+_WARNING_SIMILARITY = 0.5
 MAX_SUGGESTIONS = 3
 # "Did you mean" starts at this share of the answer threshold: near it, not anywhere.
 _SUGGEST_SHARE = 0.55
@@ -86,82 +97,10 @@ class Verdict:
 
 
 @dataclass(frozen=True)
-class Blend:
-    """How the signals become one score, and when off-topic examples veto an answer.
-
-    `neighbour` is the nearest-neighbour share of the word score; the rest is split
-    between phrasing, coverage and characters. `semantic` is the sentence-embedding
-    share of the final score, when there is one. An answer is vetoed when the closest
-    off-topic example is within `offtopic_gap` (words) or `semantic_gap` (meaning) below
-    the top entry's closest neighbour, or above it. The values shipped are chosen by `tune`.
-    """
-
-    phrasing: float = 0.0
-    coverage: float = 0.4
-    neighbour: float = 0.2
-    offtopic_gap: float = 0.0
-    semantic: float = 0.0
-    semantic_gap: float = 0.0
-
-    def score(self, phrasing: float, coverage: float, chars: float, neighbour: float) -> float:
-        """Combine one entry's (phrasing, coverage, characters, neighbour) into a 0..1 score."""
-        char_share = 1.0 - self.phrasing - self.coverage
-        blended = self.phrasing * phrasing + self.coverage * coverage + char_share * chars
-        return (1.0 - self.neighbour) * blended + self.neighbour * neighbour
-
-    def vetoed(self, neighbour: float, offtopic: float) -> bool:
-        """Return whether an off-topic example is too close for the top entry to be answered."""
-        return offtopic > 0.0 and offtopic >= neighbour - self.offtopic_gap
-
-    def totals(self, signals: Signals) -> list[float]:
-        """Return every entry's final score, in entry order."""
-        words = [self.score(*row) for row in signals.rows]
-        if signals.semantic is None:
-            return words
-        return [(1.0 - self.semantic) * w + self.semantic * m
-                for w, m in zip(words, signals.semantic, strict=True)]
-
-    def vetoes(self, signals: Signals, top: int) -> bool:
-        """Return whether an off-topic example, by words or by meaning, blocks entry `top`."""
-        if self.vetoed(signals.rows[top][3], signals.offtopic):
-            return True
-        return (signals.semantic is not None
-                and signals.offtopic_semantic >= signals.semantic[top] - self.semantic_gap)
-
-
-@dataclass(frozen=True)
-class Setting:
-    """A blend, the score an answer needs, and its lead over the runner-up."""
-
-    blend: Blend
-    answer_threshold: float
-    margin: float
-
-
-# Chosen by `python -m bot.core.faq.tune` (with --words-only for the second).
-SEMANTIC_SETTING = Setting(Blend(offtopic_gap=-0.3, semantic=0.4, semantic_gap=0.0), 0.34, 0.005)
-WORDS_ONLY_SETTING = Setting(Blend(), 0.145, 0.005)
-
-
-@dataclass(frozen=True)
 class _Query:
     weights: dict[str, float]
     total: float
     grams: dict[str, float]
-
-
-@dataclass(frozen=True)
-class Signals:
-    """Per-entry word signals and meaning neighbours, and the off-topic neighbours.
-
-    `rows` holds (phrasing, coverage, characters, neighbour) per entry; `semantic` is
-    None when the sentence model is not installed.
-    """
-
-    rows: list[tuple[float, float, float, float]]
-    offtopic: float
-    semantic: list[float] | None = None
-    offtopic_semantic: float = 0.0
 
 
 def _char_grams(clean: str) -> Counter[str]:
@@ -256,17 +195,18 @@ class FaqMatcher:
     def _index_neighbours(self, phrasings: list[list[str]], examples: Sequence[FaqExample],
                           encoder: SentenceEncoder | None) -> None:
         numbers = {entry.id: number for number, entry in enumerate(self.entries)}
-        unknown = sorted({x.faq for x in examples if x.faq not in numbers} - {OFFTOPIC})
+        unknown = sorted({x.faq for x in examples if x.faq not in numbers} - _LABELS.keys())
         if unknown:
             raise ValueError(f"examples name unknown FAQ ids: {', '.join(unknown)}")
         docs = [(number, phrase) for number, texts in enumerate(phrasings) for phrase in texts]
-        docs += [(numbers.get(x.faq, -1), x.q) for x in examples]
+        docs += [(numbers.get(x.faq, _LABELS.get(x.faq, -1)), x.q) for x in examples]
         self._semantic = (None if encoder is None
                           else SemanticIndex(encoder, docs, len(self.entries)))
         labels: list[int] = []
         tokens: dict[str, list[tuple[int, float]]] = defaultdict(list)
         grams: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for label, phrase in docs:
+        # Warning-sign examples are for meaning only: their words say nothing about entries.
+        for label, phrase in (doc for doc in docs if doc[0] >= -1):
             query = self._query(phrase)
             if query is None:
                 continue
@@ -347,11 +287,13 @@ class FaqMatcher:
     def signals(self, question: str) -> Signals:
         """Return every entry's signals, in entry order, and the off-topic neighbour."""
         query = self._query(question)
-        semantic, offtopic_semantic = (None, 0.0) if self._semantic is None else \
-            self._semantic.nearest(question[:_MAX_QUERY_CHARS])
+        meaning: dict[str, Any] = {}
+        if self._semantic is not None:
+            near = self._semantic.nearest(question[:_MAX_QUERY_CHARS])
+            meaning = {"semantic": near.entries, "offtopic_semantic": near.offtopic,
+                       "warning": near.warning, "closest_calm": near.calm}
         if query is None:
-            return Signals([(0.0, 0.0, 0.0, 0.0)] * len(self.entries), 0.0, semantic,
-                           offtopic_semantic)
+            return Signals([(0.0, 0.0, 0.0, 0.0)] * len(self.entries), 0.0, **meaning)
         chars = self._char_scores(query)
         neighbours, offtopic = self._neighbours(query)
         rows = []
@@ -363,7 +305,7 @@ class FaqMatcher:
                 continue
             best = max(self._phrasing_score(query, p) for p in phrasings)
             rows.append((best, coverage / query.total, char, near))
-        return Signals(rows, offtopic, semantic, offtopic_semantic)
+        return Signals(rows, offtopic, **meaning)
 
     def _ranked(self, signals: Signals) -> list[tuple[float, int]]:
         ranked = [(round(score, 6), number)
@@ -381,6 +323,10 @@ class FaqMatcher:
         if flag is not None:
             return Verdict(Outcome.SAFETY, 1.0, self._safety, (), red_flag=flag)
         signals = self.signals(question)
+        if (signals.warning >= _WARNING_SIMILARITY
+                and signals.warning >= signals.closest_calm):
+            return Verdict(Outcome.SAFETY, round(signals.warning, 6), self._safety, (),
+                           red_flag=SOUNDS_LIKE_A_WARNING)
         ranked = self._ranked(signals)
         best, top = ranked[0]
         runner_up = ranked[1][0] if len(ranked) > 1 else 0.0

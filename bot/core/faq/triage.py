@@ -22,15 +22,20 @@ _WORD_FLAGS: dict[str, tuple[str, ...]] = {
         "sharp", "sharper", "sharpest", "sharply", "stabbing", "stabbed", "stabs", "stabby",
         "shooting", "shoots", "radiating",
         "searing", "excruciating", "severe", "knife", "knifelike", "knives", "piercing",
-        "electric", "zapping", "zaps", "lightning",
+        "electric", "zapping", "zaps", "zapped", "lightning", "jab", "jabs", "jabbing", "zing",
+        "zings", "zinged", "zinging", "stinger", "jolt", "jolts", "jolting", "jolted", "slicing",
+        "acute", "agonising", "agonizing", "agony",
     ),
-    "numbness": ("numb", "numbness", "numbed", "numbing", "numbly"),
-    "tingling": ("tingling", "tingly", "tingle", "tingles", "tingled", "prickly", "prickling"),
+    "numbness": ("numb", "numbness", "numbed", "numbing", "numbly", "numbish"),
+    "tingling": ("tingling", "tingly", "tingle", "tingles", "tingled", "prickly", "prickling",
+                 "fizzy", "fizzing", "fizzes", "buzzing", "formication"),
     "pregnancy": (
         "pregnant", "pregnancy", "pregnancies", "preggers", "preggo", "trimester", "postpartum",
         "prenatal", "antenatal", "postnatal", "perinatal",
     ),
-    "recent injury or surgery": ("surgery", "surgeries", "surgical", "postop"),
+    "recent injury or surgery": ("surgery", "surgeries", "surgical", "postop", "surgeon",
+                                 "laminectomy", "discectomy", "microdiscectomy", "meniscectomy",
+                                 "arthroplasty", "osteotomy", "stitches"),
     "swelling": ("swelling", "swollen", "swelled", "swells"),
     "dizziness or fainting": ("dizzy", "dizziness", "faint", "fainted", "lightheaded"),
     "nerve pain": ("sciatica", "sciatic"),
@@ -41,6 +46,7 @@ _ORDINARY = frozenset({
     "spelling", "selling", "sharing", "shaping", "singles", "single", "location", "locations",
     "rotation", "rotations", "hearing", "wearing", "bearing", "nearing", "clearing", "serving",
     "kneeling", "knees", "knitting", "electronic", "electricity", "lighting", "share", "shared", "shares",
+    "sliding", "slides", "singer", "singers", "switches", "switched", "stitch", "zipping",
 })
 # Short words are only matched exactly: a fuzzy "numb" would catch "numbr" and "dumb".
 _MIN_FUZZY_LEN = 5
@@ -68,7 +74,21 @@ _PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("loss of feeling", re.compile(
         r"\b(?:cant|cannot|can not|unable to|couldnt)\s+feel\s+(?:my\s+)?"
         r"(?:legs?|feet|foot|toes?|knees?|body|anything)")),
-    ("loss of feeling", re.compile(r"\blost\s+(?:all\s+)?(?:the\s+)?feeling")),
+    ("loss of feeling", re.compile(r"\b(?:lost|lose|loses|losing|no)\s+(?:all\s+)?(?:the\s+)?"
+                                   r"(?:feeling|sensation)")),
+    ("loss of feeling", re.compile(
+        r"\b(?:cant|cannot|can not|unable to|couldnt|can barely|can hardly|barely|hardly)\s+"
+        r"feel\s+(?:\w+\s+){0,2}(?:legs?|feet|foot|toes?|knees?|calf|calves|thighs?|shins?"
+        r"|fingers?)\b|\bwithout\s+(?:any\s+)?(?:sensation|feeling)\b")),
+    ("numbness", re.compile(
+        r"\b(?:legs?|feet|foot|toes?|calf|calves|shins?|thighs?)\b.{0,40}\b(?:wooden|rubbery?"
+        r"|like\s+(?:a\s+)?(?:block|lump|log|brick)|dead|asleep|static|funny\s+bone"
+        r"|ants|crawling|thick\s+sock|cotton\s+wool)\b")),
+    ("sharp or shooting pain", re.compile(
+        r"\b(?:like|as if|feels like)\s+(?:a\s+|an\s+|being\s+)?(?:\w+\s+){0,2}(?:knife|knives"
+        r"|nail|needle|needles|glass|blade|razor|cut|arrow|bolt|lightning|electricity|shock"
+        r"|stab|stabbed)\b|\bwhite\s*hot\b|\bred\s*hot\b|\bshards?\b|\bspikes?\s+(?:of\s+)?"
+        r"(?:pain|in)\b|\blittle\s+spike\b")),
     ("numbness", re.compile(
         r"\b(?:legs?|feet|foot|toes?)\s+(?:went|go|goes|going|fell|fall|falls|falling|feels?)\s+"
         r"(?:\w+\s+){0,3}(?:sleep|asleep|dead)\b")),

@@ -3,8 +3,8 @@
 Every candidate setting is scored on the worse of two figures: on-topic top-1 (an answer
 with the right entry) and off-topic refusal (no answer), ties going to their mean. Both
 have the same target, and the mean alone would trade many unanswered on-topic questions
-for a few more refusals once refusal is already near 100%. Questions triage flags
-never reach the scorer, so they are left out. The labelled questions are also the
+for a few more refusals once refusal is already near 100%. Red flags get the safety answer
+before any scoring, so they are left out. The labelled questions are also the
 matcher's examples, so each fold's questions are REMOVED from the example index before
 that fold is scored: otherwise every question would find itself as its own neighbour.
 Each file is one fold, because each file is one writer's batch: a writer repeats their own
@@ -33,9 +33,9 @@ from pathlib import Path
 
 from bot.content.schema import FaqEntry, FaqExample
 from bot.core.faq import load_examples, load_faq
-from bot.core.faq.evaluate import OFFTOPIC, SAFETY, EvalCase, load_cases, question_key
-from bot.core.faq.matcher import WORDS_ONLY_SETTING, Blend, FaqMatcher, Setting, Signals
-from bot.core.faq.triage import red_flag
+from bot.core.faq.evaluate import OFFTOPIC, EvalCase, load_cases, question_key
+from bot.core.faq.matcher import FaqMatcher
+from bot.core.faq.scoring import WORDS_ONLY_SETTING, Blend, Setting, Signals
 
 PHRASING_SHARES = (0.0, 0.1, 0.2, 0.3)
 COVERAGE_SHARES = (0.2, 0.3, 0.4, 0.5, 0.6)
@@ -167,8 +167,7 @@ def tune(entries: Sequence[FaqEntry], examples: Sequence[FaqExample],
     """Pick the setting with the best balanced accuracy; cross-validate it one writer out."""
     if len(writers) < 2:
         raise ValueError("cross-validation needs at least two writers' files")
-    scored = [[c for c in cases if not (c.expect == SAFETY and red_flag(c.q))]
-              for cases in writers]
+    scored = [[c for c in cases if c.kind != "red-flag"] for cases in writers]
     folds = len(scored)
     rows = _rows(entries, examples, scored, words_only)
     groups = _groups([entry.id for entry in entries], rows, folds, words_only)

