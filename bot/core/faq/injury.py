@@ -48,6 +48,8 @@ _EVENTS = (
                + r"(?:hamstring|hamstrings|groin|calf|quad|quads|back|muscle|ligament|tendon)\b"),
     re.compile(r"\b(?:did|done|doing)\s+(?:my|the|his|her)\s+" + _PLACE + r"\s+in\b"),
     re.compile(r"\b(?:ive|just|have|has|had)\s+hurt\s+" + _FILLER + _PLACE + r"\b"),
+    re.compile(r"\b(?:pulled|tweaked|strained|hurt|did|tore|twisted|damaged|injured)\s+"
+               r"(?:something|a\s+muscle|a\s+bit)\s+(?:in|to|on)\s+" + _FILLER + _PLACE + r"\b"),
 )
 # "hurt my knee" is an event; "my knee hurts" is an ache. Only the first counts, and only
 # when it is not a worry about the future ("will it hurt my knees").

@@ -39,6 +39,7 @@ from bot.core.faq.triage import red_flag
         ("i slipped a disc a few weeks ago", "recent injury or surgery"),
         ("herniated disc L5 S1 here", "recent injury or surgery"),
         ("got a bun in the oven 🙂 hero pose ok?", "pregnancy"),
+        ("pulled something in my back moving house", "recent injury or surgery"),
         ("eating for two these days, can i still kneel", "pregnancy"),
         ("my disc slipped in may", "recent injury or surgery"),
     ],
