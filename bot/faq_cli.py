@@ -80,11 +80,14 @@ def run_faq_eval(path: Path, content_dir: Path | None = None) -> int:
     if len(fresh) < len(cases):
         # A question the matcher holds word for word is answered from memory; say how much
         # of the score that is, so a figure is never flattered by it unnoticed.
-        mine = evaluate(matcher, fresh).herocoach
+        mine = evaluate(matcher, fresh)
+        figures = [(label, value) for label, value, count in (
+            ("top-1 on-topic", mine.herocoach.top1_on_topic, mine.on_topic),
+            ("off-topic refused", mine.herocoach.offtopic_refused, mine.off_topic),
+            ("safety recall", mine.herocoach.safety_recall, mine.red_flag)) if count]
         print(f"\n{len(cases) - len(fresh)} of these questions are word for word in the FAQ's "
-              f"phrasings or examples. Without them: top-1 on-topic {mine.top1_on_topic:.1%}, "
-              f"off-topic refused {mine.offtopic_refused:.1%}, "
-              f"safety recall {mine.safety_recall:.1%}.")
+              "phrasings or examples. Without them: "
+              + ", ".join(f"{label} {value:.1%}" for label, value in figures) + ".")
     if report.misses:
         print(f"\nherocoach misses ({len(report.misses)}):")
         for miss in report.misses:

@@ -126,7 +126,12 @@ class EvalReport:
             f"red-flag {self.red_flag})",
             f"{'':18}{'herocoach':>11}{'baseline':>11}",
         ]
+        counts = {"top1_on_topic": self.on_topic, "offtopic_refused": self.off_topic,
+                  "safety_recall": self.red_flag}
         for label, attr, fmt in rows:
+            if counts.get(attr, total) == 0:
+                lines.append(f"{label:18}{'n/a':>11}{'n/a':>11}")
+                continue
             ours = fmt.format(getattr(self.herocoach, attr))
             theirs = fmt.format(getattr(self.baseline, attr))
             lines.append(f"{label:18}{ours:>11}{theirs:>11}")

@@ -74,6 +74,8 @@ _ALWAYS = (
     re.compile(r"\b(?:slipped|herniated|herniating|bulging|bulged|prolapsed|ruptured|blown)\s+"
                r"(?:(?:a|my|the|one|two|l\d|l\d\s*l?\d|s\d)\s+)?discs?\b"),
     re.compile(r"\bdiscs?\s+(?:herniation|prolapse|bulge|injury|slipped|slipping|went)\b"),
+    re.compile(r"\b(?:staples|stitches|sutures|stitched|stapled|scar)\b.{0,30}\b" + _PLACE + r"\b"
+               r"|\b" + _PLACE + r"\s+(?:staples|stitches|sutures|scar)\b"),
 )
 _PREGNANCY = (
     re.compile(r"\b(?:im|i am|were|we are|wife is|partner is|she is|currently|found out im)"

@@ -35,7 +35,7 @@ _WORD_FLAGS: dict[str, tuple[str, ...]] = {
     ),
     "recent injury or surgery": ("surgery", "surgeries", "surgical", "postop", "surgeon",
                                  "laminectomy", "discectomy", "microdiscectomy", "meniscectomy",
-                                 "arthroplasty", "osteotomy", "stitches"),
+                                 "arthroplasty", "osteotomy"),
     "swelling": ("swelling", "swollen", "swelled", "swells"),
     "dizziness or fainting": ("dizzy", "dizziness", "faint", "fainted", "lightheaded"),
     "nerve pain": ("sciatica", "sciatic"),
@@ -46,7 +46,7 @@ _ORDINARY = frozenset({
     "spelling", "selling", "sharing", "shaping", "singles", "single", "location", "locations",
     "rotation", "rotations", "hearing", "wearing", "bearing", "nearing", "clearing", "serving",
     "kneeling", "knees", "knitting", "electronic", "electricity", "lighting", "share", "shared", "shares",
-    "sliding", "slides", "singer", "singers", "switches", "switched", "stitch", "zipping",
+    "sliding", "slides", "singer", "singers", "switches", "switched", "stitch", "zipping", "sleep",
 })
 # Short words are only matched exactly: a fuzzy "numb" would catch "numbr" and "dumb".
 _MIN_FUZZY_LEN = 5
@@ -81,7 +81,8 @@ _PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"feel\s+(?:\w+\s+){0,2}(?:legs?|feet|foot|toes?|knees?|calf|calves|thighs?|shins?"
         r"|fingers?)\b|\bwithout\s+(?:any\s+)?(?:sensation|feeling)\b")),
     ("numbness", re.compile(
-        r"\b(?:legs?|feet|foot|toes?|calf|calves|shins?|thighs?)\b.{0,40}\b(?:wooden|rubbery?"
+        r"\b(?:legs?|feet|foot|toes?|calf|calves|shins?|thighs?|knees?)\b.{0,40}\b(?:wooden"
+        r"(?!\s+(?:floor|floors|block|blocks|board|boards|surface|deck))|rubbery?"
         r"|like\s+(?:a\s+)?(?:block|lump|log|brick)|dead|asleep|static|funny\s+bone"
         r"|ants|crawling|thick\s+sock|cotton\s+wool)\b")),
     ("sharp or shooting pain", re.compile(

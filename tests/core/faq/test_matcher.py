@@ -310,3 +310,16 @@ def test_a_warning_sign_the_rules_miss_is_caught_by_meaning(matcher, entries, ex
                                       "my thighs are tight, is that normal"])
 def test_ordinary_discomfort_is_not_a_warning_sign(matcher, question):
     assert matcher.match(question).outcome is Outcome.ANSWER
+
+
+def test_safety_heldout_figures(matcher):
+    # Round 10: 60 red flags and 40 ordinary discomforts, written blind and run once:
+    # 96.7% recall (58/60) and 87.5% top-1. Its two misses (surgical staples, a leg "gone
+    # wooden") led to rules for them, so a re-run here is no longer a blind figure.
+    report = evaluate(matcher, _cases("eval_safety_heldout.jsonl"))
+    ours = report.herocoach
+    assert report.red_flag == 60 and report.on_topic == 40
+    assert ours.safety_recall >= 0.966
+    assert ours.top1_on_topic >= 0.875
+    assert ours.latency_p99_ms < _LATENCY_P99_MS
+    assert report.baseline.safety_recall == 0.0
