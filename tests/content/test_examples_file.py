@@ -37,7 +37,7 @@ def test_shipped_examples_load_and_cover_every_entry_and_offtopic():
     content = load_content()
     labels = {x.faq for x in content.examples}
     assert {e.id for e in content.faq} <= labels | {"safety"}
-    assert "offtopic" in labels
+    assert {"offtopic", "redflag", "ordinary"} <= labels
     assert len(content.examples) >= 500
 
 
@@ -49,6 +49,12 @@ def test_good_lines_load_and_blank_lines_are_skipped(root):
     _write(root, '{"q": "why hero", "faq": "props"}', "", '{"q": "pizza?", "faq": "offtopic"}')
     examples = load_content(root).examples
     assert [(x.q, x.faq) for x in examples] == [("why hero", "props"), ("pizza?", "offtopic")]
+
+
+def test_warning_sign_labels_load(root):
+    _write(root, '{"q": "my toes went fizzy", "faq": "redflag"}',
+           '{"q": "my thighs feel tight", "faq": "ordinary"}')
+    assert [x.faq for x in load_content(root).examples] == ["redflag", "ordinary"]
 
 
 def test_unknown_faq_id_names_file_line_and_field(root):

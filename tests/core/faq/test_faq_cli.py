@@ -76,6 +76,16 @@ def test_faq_eval_says_how_many_questions_it_has_seen_word_for_word(tmp_path, ca
     assert "Without them: top-1 on-topic" in out
 
 
+def test_faq_eval_says_n_a_for_a_kind_the_file_lacks(tmp_path, capsys):
+    path = tmp_path / "cases.jsonl"
+    path.write_text('{"q": "sharp pain in my knee", "expect": "safety"}\n', encoding="utf-8")
+    assert run_faq_eval(path) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"off-topic refused\s+n/a\s+n/a", out)
+    assert re.search(r"top-1 on-topic\s+n/a\s+n/a", out)
+    assert re.search(r"safety recall\s+100\.0%", out)
+
+
 def test_faq_eval_names_the_bad_line(tmp_path, capsys):
     path = tmp_path / "cases.jsonl"
     path.write_text('{"q": "hi", "expect": "offtopic"}\n\n{"q": "oops"\n', encoding="utf-8")
