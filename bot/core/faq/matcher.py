@@ -35,6 +35,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -115,6 +116,35 @@ def _char_grams(clean: str) -> Counter[str]:
 def _unit(vector: dict[str, float]) -> dict[str, float]:
     norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
     return {key: value / norm for key, value in vector.items()}
+
+
+class _Postings:
+    """Which labelled messages hold each token or character run, and with what weight.
+
+    Kept as two flat arrays with a span per key (not a list of tuples per key), so two
+    thousand examples cost about 2 MB instead of about 15.
+    """
+
+    def __init__(self, postings: dict[str, list[tuple[int, float]]]) -> None:
+        self._spans: dict[str, tuple[int, int]] = {}
+        docs: list[int] = []
+        weights: list[float] = []
+        for key, pairs in postings.items():
+            self._spans[key] = (len(docs), len(docs) + len(pairs))
+            docs.extend(doc for doc, _ in pairs)
+            weights.extend(weight for _, weight in pairs)
+        self._docs = np.array(docs, dtype=np.int32)
+        self._weights = np.array(weights, dtype=np.float64)
+
+    def dot(self, vector: dict[str, float], share: float, count: int) -> np.ndarray:
+        """Return share x (each message's vector . `vector`), for `count` messages."""
+        spans = [(self._spans[key], value) for key, value in vector.items() if key in self._spans]
+        if not spans:
+            return np.zeros(count)
+        docs = np.concatenate([self._docs[start:end] for (start, end), _ in spans])
+        weights = np.concatenate([self._weights[start:end] * (share * value)
+                                  for (start, end), value in spans])
+        return np.bincount(docs, weights=weights, minlength=count)
 
 
 class FaqMatcher:
@@ -215,28 +245,20 @@ class FaqMatcher:
             for gram, value in query.grams.items():
                 grams[gram].append((len(labels), value))
             labels.append(label)
-        self._doc_labels = labels
-        self._doc_tokens = dict(tokens)
-        self._doc_grams = dict(grams)
+        self._doc_labels = np.array(labels, dtype=np.int64)
+        self._doc_tokens = _Postings(tokens)
+        self._doc_grams = _Postings(grams)
 
     def _neighbours(self, query: _Query) -> tuple[list[float], float]:
         """Return each entry's closest-neighbour similarity and the closest off-topic one."""
-        sims = [0.0] * len(self._doc_labels)
-        char_share = 1.0 - _NEIGHBOUR_TOKEN_SHARE
-        for gram, value in query.grams.items():
-            for doc, weight in self._doc_grams.get(gram, ()):
-                sims[doc] += char_share * value * weight
-        for token, value in _unit(query.weights).items():
-            for doc, weight in self._doc_tokens.get(token, ()):
-                sims[doc] += _NEIGHBOUR_TOKEN_SHARE * value * weight
-        best = [0.0] * len(self.entries)
-        offtopic = 0.0
-        for label, sim in zip(self._doc_labels, sims, strict=True):
-            if label < 0:
-                offtopic = max(offtopic, sim)
-            elif sim > best[label]:
-                best[label] = sim
-        return best, offtopic
+        count = len(self._doc_labels)
+        sims = (self._doc_grams.dot(query.grams, 1.0 - _NEIGHBOUR_TOKEN_SHARE, count)
+                + self._doc_tokens.dot(_unit(query.weights), _NEIGHBOUR_TOKEN_SHARE, count))
+        entries = self._doc_labels >= 0
+        best = np.zeros(len(self.entries))
+        np.maximum.at(best, self._doc_labels[entries], sims[entries])
+        offtopic = sims[self._doc_labels == -1]
+        return best.tolist(), float(offtopic.max()) if offtopic.size else 0.0
 
     def _weight(self, token: str) -> float:
         weight = self._idf.get(token, self._unknown_idf)
