@@ -24,6 +24,16 @@ _CACHE = tempfile.mkdtemp(prefix="herocoach-test-cache-")
 os.environ["XDG_CACHE_HOME"] = _CACHE
 atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
+
+@pytest.fixture(scope="session", autouse=True)
+def _sentence_vectors_cached() -> None:
+    """Encode the shipped FAQ once, so bots the tests start in subprocesses begin warm."""
+    from bot.core.faq import FaqMatcher, load_examples, load_faq
+
+    entries = load_faq()
+    FaqMatcher(entries, load_examples(entries))
+
+
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 COACH = "memory:coach"
 

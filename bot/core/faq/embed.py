@@ -80,6 +80,9 @@ class SentenceEncoder:
     def encode_many(self, sentences: Sequence[str]) -> Vectors:
         """Return one unit vector per sentence, remembering them for the next call."""
         missing = sorted({s for s in sentences if s not in self._known}, key=len)
+        if len(missing) > _BATCH:
+            log.info("encoding %d FAQ sentences for the sentence model (cached for next time)",
+                     len(missing))
         for start in range(0, len(missing), _BATCH):
             chunk = missing[start:start + _BATCH]
             self._known.update(zip(chunk, self.encode(chunk), strict=True))
