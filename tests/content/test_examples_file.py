@@ -1,32 +1,12 @@
-import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.content.loader import (
     EXAMPLES_FILE,
-    MOVEMENTS_FILE,
-    PROGRESSION_FILE,
-    REQUIRED_FAQ_IDS,
     check_content,
-    default_content_dir,
     load_content,
 )
-
-SHIPPED = default_content_dir()
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    root = tmp_path / "content"
-    (root / "faq").mkdir(parents=True)
-    for name in (PROGRESSION_FILE, MOVEMENTS_FILE):
-        shutil.copy(SHIPPED / name, root / name)
-    for faq_id in REQUIRED_FAQ_IDS:
-        (root / "faq" / f"{faq_id}.md").write_text(
-            f"---\nid: {faq_id}\nquestion: What about {faq_id}?\n---\nAn answer.\n",
-            encoding="utf-8")
-    return root
 
 
 def _write(root: Path, *lines: str) -> None:

@@ -1,4 +1,3 @@
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,30 +11,9 @@ from bot.content.loader import (
     REQUIRED_FAQ_IDS,
     ContentError,
     check_content,
-    default_content_dir,
     load_content,
 )
-
-SHIPPED = default_content_dir()
-
-
-def _faq_text(faq_id: str, answer: str = "A short, kind answer.") -> str:
-    return (
-        f"---\nid: {faq_id}\nquestion: What about {faq_id}?\n"
-        f"alternatives: [tell me about {faq_id}]\ntags: [test]\n---\n{answer}\n"
-    )
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    root = tmp_path / "content"
-    (root / "faq").mkdir(parents=True)
-    for name in (PROGRESSION_FILE, MOVEMENTS_FILE):
-        shutil.copy(SHIPPED / name, root / name)
-    # Our own FAQ stand-ins keep these tests independent of the shipped FAQ wording.
-    for faq_id in REQUIRED_FAQ_IDS:
-        (root / "faq" / f"{faq_id}.md").write_text(_faq_text(faq_id), encoding="utf-8")
-    return root
+from tests.content.conftest import SHIPPED, faq_text
 
 
 def _edit_yaml(path: Path, change: Callable[[dict], None]) -> None:
@@ -217,7 +195,7 @@ def test_faq_not_utf8(root):
 
 
 def test_faq_id_must_match_file_name(root):
-    (root / "faq" / "props.md").write_text(_faq_text("prop"), encoding="utf-8")
+    (root / "faq" / "props.md").write_text(faq_text("prop"), encoding="utf-8")
     assert _only_problem(root) == (
         "content/faq/props.md: field 'id': 'prop' must match the file name 'props'"
     )
@@ -229,7 +207,7 @@ def test_faq_missing_question(root):
 
 
 def test_faq_unknown_field(root):
-    text = _faq_text("props").replace("tags:", "tagz:")
+    text = faq_text("props").replace("tags:", "tagz:")
     (root / "faq" / "props.md").write_text(text, encoding="utf-8")
     assert _only_problem(root) == (
         "content/faq/props.md: field 'tagz': Extra inputs are not permitted"
@@ -238,14 +216,14 @@ def test_faq_unknown_field(root):
 
 def test_faq_answer_too_long(root):
     answer = " ".join(["word"] * 200)
-    (root / "faq" / "props.md").write_text(_faq_text("props", answer), encoding="utf-8")
+    (root / "faq" / "props.md").write_text(faq_text("props", answer), encoding="utf-8")
     problem = _only_problem(root)
     assert problem.startswith("content/faq/props.md: field 'answer': ")
     assert "200 words" in problem
 
 
 def test_faq_empty_answer(root):
-    (root / "faq" / "props.md").write_text(_faq_text("props", ""), encoding="utf-8")
+    (root / "faq" / "props.md").write_text(faq_text("props", ""), encoding="utf-8")
     assert _only_problem(root).startswith("content/faq/props.md: field 'answer': ")
 
 
@@ -255,7 +233,7 @@ def test_missing_required_faq_id(root):
 
 
 def test_extra_faq_entries_are_welcome(root):
-    (root / "faq" / "extra-one.md").write_text(_faq_text("extra-one"), encoding="utf-8")
+    (root / "faq" / "extra-one.md").write_text(faq_text("extra-one"), encoding="utf-8")
     assert check_content(root) == []
     assert load_content(root).faq_entry("extra-one").question == "What about extra-one?"
 
