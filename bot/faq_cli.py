@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.content.loader import ContentError
 from bot.core.faq import FaqMatcher, Outcome, Verdict, load_examples, load_faq
-from bot.core.faq.evaluate import EvalFileError, evaluate, load_cases, unseen
+from bot.core.faq.evaluate import EvalFileError, evaluate, load_cases
 
 
 def _matcher(content_dir: Path | None) -> FaqMatcher | None:
@@ -76,16 +76,15 @@ def run_faq_eval(path: Path, content_dir: Path | None = None) -> int:
         return 2
     report = evaluate(matcher, cases)
     print(report.render())
-    fresh = unseen(matcher, cases)
-    if len(fresh) < len(cases):
+    if report.unseen is not None:
         # A question the matcher holds word for word is answered from memory; say how much
         # of the score that is, so a figure is never flattered by it unnoticed.
-        mine = evaluate(matcher, fresh)
-        figures = [(label, value) for label, value, count in (
-            ("top-1 on-topic", mine.herocoach.top1_on_topic, mine.on_topic),
-            ("off-topic refused", mine.herocoach.offtopic_refused, mine.off_topic),
-            ("safety recall", mine.herocoach.safety_recall, mine.red_flag)) if count]
-        print(f"\n{len(cases) - len(fresh)} of these questions are word for word in the FAQ's "
+        figures = [(label, value) for label, value, kind in (
+            ("top-1 on-topic", report.unseen.top1_on_topic, "on-topic"),
+            ("off-topic refused", report.unseen.offtopic_refused, "off-topic"),
+            ("safety recall", report.unseen.safety_recall, "red-flag"))
+            if kind in report.unseen_kinds]
+        print(f"\n{report.seen} of these questions are word for word in the FAQ's "
               "phrasings or examples. Without them: "
               + ", ".join(f"{label} {value:.1%}" for label, value in figures) + ".")
     if report.misses:

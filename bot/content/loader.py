@@ -19,10 +19,10 @@ MOVEMENTS_FILE = "movements.yaml"
 FAQ_DIR = "faq"
 EXAMPLES_FILE = "faq-examples.jsonl"
 # Labels an example may carry besides an FAQ id: a question the FAQ should not answer.
-OFFTOPIC = "offtopic"
-# Besides FAQ ids: no entry answers it; a warning sign needing the safety answer; normal
-# discomfort that is not one.
-EXAMPLE_LABELS = (OFFTOPIC, "redflag", "ordinary")
+# Example labels besides FAQ ids: no entry answers it; a warning sign needing the safety
+# answer; normal discomfort that is not one.
+OFFTOPIC, REDFLAG, ORDINARY = "offtopic", "redflag", "ordinary"
+EXAMPLE_LABELS = (OFFTOPIC, REDFLAG, ORDINARY)
 REQUIRED_FAQ_IDS = (
     "why-hero-helps-back", "hip-flexors", "anterior-pelvic-tilt", "glutes-inhibited",
     "who-is-it-for", "props", "top-of-foot", "knee-pain", "ease-in-out",

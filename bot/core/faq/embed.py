@@ -36,6 +36,8 @@ DIMENSIONS = 384
 _BATCH = 32
 
 Vectors = NDArray[np.float32]
+# How a SemanticIndex labels the examples that are not FAQ entries (entries are 0, 1, ...).
+OFFTOPIC_LABEL, REDFLAG_LABEL, ORDINARY_LABEL = -1, -2, -3
 _WORD_TABLE = "embeddings.word_embeddings.weight"
 
 
@@ -225,8 +227,7 @@ class Nearest:
 class SemanticIndex:
     """Labelled sentences as vectors, to find each label's closest one to a question.
 
-    Labels are entry numbers; -1 marks an off-topic example, -2 a red flag and -3 an
-    ordinary message about discomfort.
+    Labels are entry numbers, or OFFTOPIC_LABEL, REDFLAG_LABEL and ORDINARY_LABEL.
     """
 
     def __init__(self, encoder: SentenceEncoder, labelled: Sequence[tuple[int, str]],
@@ -235,9 +236,9 @@ class SemanticIndex:
         self._vectors = encoder.encode_many([sentence for _, sentence in labelled])
         labels = np.array([label for label, _ in labelled], dtype=np.int64)
         self._members = [np.flatnonzero(labels == number) for number in range(entries)]
-        self._offtopic = np.flatnonzero(labels == -1)
-        self._warning = np.flatnonzero(labels == -2)
-        self._calm = np.flatnonzero(labels != -2)
+        self._offtopic = np.flatnonzero(labels == OFFTOPIC_LABEL)
+        self._warning = np.flatnonzero(labels == REDFLAG_LABEL)
+        self._calm = np.flatnonzero(labels != REDFLAG_LABEL)
 
     def nearest(self, question: str) -> Nearest:
         """Return the closest cosines of each label to `question`."""

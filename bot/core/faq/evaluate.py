@@ -12,11 +12,11 @@ from typing import Protocol
 
 from rapidfuzz import fuzz, process, utils
 
+from bot.content.loader import OFFTOPIC
 from bot.content.schema import FaqEntry
 from bot.core.faq.matcher import FaqMatcher, Outcome, Verdict
 from bot.core.faq.triage import normalise
 
-OFFTOPIC = "offtopic"
 SAFETY = "safety"
 FAQ_PREFIX = "faq:"
 # The baseline's one knob, fixed: the WRatio score below which it gives up. Chosen on the
@@ -110,6 +110,11 @@ class EvalReport:
     herocoach: Figures
     baseline: Figures
     misses: tuple[Miss, ...]
+    # HeroCoach on the cases it does not hold word for word (None when it holds none),
+    # and which kinds ("on-topic", ...) those cases include.
+    seen: int = 0
+    unseen: Figures | None = None
+    unseen_kinds: frozenset[str] = frozenset()
 
     def render(self) -> str:
         """Return the report as the aligned text table the CLI prints."""
@@ -162,12 +167,10 @@ def question_key(question: str) -> str:
     return " ".join(normalise(question).split())
 
 
-def unseen(matcher: FaqMatcher, cases: Sequence[EvalCase]) -> list[EvalCase]:
-    """Return the cases that are not word for word one of the matcher's phrasings or examples."""
+def _known_questions(matcher: FaqMatcher) -> set[str]:
     known = {question_key(text) for entry in matcher.entries
              for text in [entry.question, *entry.alternatives]}
-    known |= {question_key(example.q) for example in matcher.examples}
-    return [case for case in cases if question_key(case.q) not in known]
+    return known | {question_key(example.q) for example in matcher.examples}
 
 
 def _correct(case: EvalCase, verdict: Verdict) -> bool:
@@ -194,43 +197,55 @@ def _percentile(values: list[float], pct: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(pct) - 1]
 
 
-def _run(matcher: Matcher, cases: Sequence[EvalCase]) -> tuple[Figures, list[Miss]]:
+@dataclass(frozen=True)
+class _Result:
+    case: EvalCase
+    verdict: Verdict
+    latency_ms: float
+
+
+def _run(matcher: Matcher, cases: Sequence[EvalCase]) -> list[_Result]:
     for case in cases[:5]:
         matcher.match(case.q)
-    hits = {"on-topic": 0, "off-topic": 0, "red-flag": 0}
-    totals = {"on-topic": 0, "off-topic": 0, "red-flag": 0}
-    latencies: list[float] = []
-    misses: list[Miss] = []
+    results = []
     for case in cases:
         start = time.perf_counter()
         verdict = matcher.match(case.q)
-        latencies.append((time.perf_counter() - start) * 1000.0)
-        totals[case.kind] += 1
-        if _correct(case, verdict):
-            hits[case.kind] += 1
-        else:
-            got = verdict.entry.id if verdict.entry else None
-            misses.append(Miss(case, verdict.outcome, got, verdict.confidence))
-    figures = Figures(
+        results.append(_Result(case, verdict, (time.perf_counter() - start) * 1000.0))
+    return results
+
+
+def _figures(results: Sequence[_Result]) -> Figures:
+    hits = {"on-topic": 0, "off-topic": 0, "red-flag": 0}
+    totals = {"on-topic": 0, "off-topic": 0, "red-flag": 0}
+    for result in results:
+        totals[result.case.kind] += 1
+        hits[result.case.kind] += _correct(result.case, result.verdict)
+    latencies = [result.latency_ms for result in results]
+    return Figures(
         top1_on_topic=_ratio(hits["on-topic"], totals["on-topic"]),
         offtopic_refused=_ratio(hits["off-topic"], totals["off-topic"]),
         safety_recall=_ratio(hits["red-flag"], totals["red-flag"]),
         latency_p50_ms=_percentile(latencies, 50),
         latency_p99_ms=_percentile(latencies, 99),
     )
-    return figures, misses
 
 
 def evaluate(matcher: FaqMatcher, cases: Sequence[EvalCase]) -> EvalReport:
     """Run `matcher` and the baseline over `cases` and report both side by side."""
-    ours, misses = _run(matcher, cases)
-    theirs, _ = _run(BaselineMatcher(matcher.entries), cases)
+    ours = _run(matcher, cases)
+    known = _known_questions(matcher)
+    fresh = [r for r in ours if question_key(r.case.q) not in known]
     kinds = [case.kind for case in cases]
     return EvalReport(
         on_topic=kinds.count("on-topic"),
         off_topic=kinds.count("off-topic"),
         red_flag=kinds.count("red-flag"),
-        herocoach=ours,
-        baseline=theirs,
-        misses=tuple(misses),
+        herocoach=_figures(ours),
+        baseline=_figures(_run(BaselineMatcher(matcher.entries), cases)),
+        misses=tuple(Miss(r.case, r.verdict.outcome, r.verdict.entry.id if r.verdict.entry else None,
+                          r.verdict.confidence) for r in ours if not _correct(r.case, r.verdict)),
+        seen=len(ours) - len(fresh),
+        unseen=_figures(fresh) if len(fresh) < len(ours) else None,
+        unseen_kinds=frozenset(r.case.kind for r in fresh),
     )

@@ -39,18 +39,23 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.content.loader import OFFTOPIC, ORDINARY, REDFLAG
 from bot.content.schema import FaqEntry, FaqExample
 from bot.core.faq import text
-from bot.core.faq.embed import SemanticIndex, SentenceEncoder, default_encoder
+from bot.core.faq.embed import (
+    OFFTOPIC_LABEL,
+    ORDINARY_LABEL,
+    REDFLAG_LABEL,
+    SemanticIndex,
+    SentenceEncoder,
+    default_encoder,
+)
 from bot.core.faq.scoring import SEMANTIC_SETTING, WORDS_ONLY_SETTING, Blend, Signals
 from bot.core.faq.triage import red_flag
 
 SAFETY_ID = "safety"
-OFFTOPIC = "offtopic"
-# Labels of examples that teach the warning-sign check, not the FAQ: "redflag" messages
-# need the safety answer, "ordinary" ones describe normal discomfort.
-REDFLAG, ORDINARY = "redflag", "ordinary"
-_LABELS = {OFFTOPIC: -1, REDFLAG: -2, ORDINARY: -3}
+# Red-flag and ordinary examples teach the warning-sign check, not the FAQ.
+_LABELS = {OFFTOPIC: OFFTOPIC_LABEL, REDFLAG: REDFLAG_LABEL, ORDINARY: ORDINARY_LABEL}
 SOUNDS_LIKE_A_WARNING = "sounds like a warning sign"
 # A message at least this close in meaning to a red-flag example, and no closer to any
 # other labelled message, gets the safety answer. Chosen on the spent red-flag set of
@@ -119,7 +124,7 @@ def _unit(vector: dict[str, float]) -> dict[str, float]:
 
 
 class _Postings:
-    """Which labelled messages hold each token or character run, and with what weight.
+    """Which messages (or entries) hold each token or character run, and with what weight.
 
     Kept as two flat arrays with a span per key (not a list of tuples per key), so two
     thousand examples cost about 2 MB instead of about 15.
@@ -208,7 +213,7 @@ class FaqMatcher:
         fields |= dict.fromkeys(set().union(*phrasings), 1.0)
         return fields
 
-    def _gram_index(self, docs: list[str]) -> dict[str, list[tuple[int, float]]]:
+    def _gram_index(self, docs: list[str]) -> _Postings:
         counts = [_char_grams(" ".join(text.words(doc))) for doc in docs]
         df = Counter(gram for grams in counts for gram in grams)
         self._gram_idf = {g: math.log((len(docs) + 1) / (n + 1)) + 1.0 for g, n in df.items()}
@@ -220,7 +225,7 @@ class FaqMatcher:
             vector = _unit({g: (1 + math.log(n)) * self._gram_idf[g] for g, n in grams.items()})
             for gram, value in vector.items():
                 index[gram].append((number, value))
-        return dict(index)
+        return _Postings(index)
 
     def _index_neighbours(self, phrasings: list[list[str]], examples: Sequence[FaqExample],
                           encoder: SentenceEncoder | None) -> None:
@@ -229,14 +234,14 @@ class FaqMatcher:
         if unknown:
             raise ValueError(f"examples name unknown FAQ ids: {', '.join(unknown)}")
         docs = [(number, phrase) for number, texts in enumerate(phrasings) for phrase in texts]
-        docs += [(numbers.get(x.faq, _LABELS.get(x.faq, -1)), x.q) for x in examples]
+        docs += [(numbers[x.faq] if x.faq in numbers else _LABELS[x.faq], x.q) for x in examples]
         self._semantic = (None if encoder is None
                           else SemanticIndex(encoder, docs, len(self.entries)))
         labels: list[int] = []
         tokens: dict[str, list[tuple[int, float]]] = defaultdict(list)
         grams: dict[str, list[tuple[int, float]]] = defaultdict(list)
         # Warning-sign examples are for meaning only: their words say nothing about entries.
-        for label, phrase in (doc for doc in docs if doc[0] >= -1):
+        for label, phrase in (doc for doc in docs if doc[0] >= OFFTOPIC_LABEL):
             query = self._query(phrase)
             if query is None:
                 continue
@@ -257,7 +262,7 @@ class FaqMatcher:
         entries = self._doc_labels >= 0
         best = np.zeros(len(self.entries))
         np.maximum.at(best, self._doc_labels[entries], sims[entries])
-        offtopic = sims[self._doc_labels == -1]
+        offtopic = sims[self._doc_labels == OFFTOPIC_LABEL]
         return best.tolist(), float(offtopic.max()) if offtopic.size else 0.0
 
     def _weight(self, token: str) -> float:
@@ -292,11 +297,7 @@ class FaqMatcher:
         return _Query(weights, sum(weights.values()), vector)
 
     def _char_scores(self, query: _Query) -> list[float]:
-        sums = [0.0] * len(self.entries)
-        for gram, value in query.grams.items():
-            for number, weight in self._grams.get(gram, ()):
-                sums[number] += value * weight
-        return sums
+        return self._grams.dot(query.grams, 1.0, len(self.entries)).tolist()
 
     def _phrasing_score(self, query: _Query, phrasing: set[str]) -> float:
         overlap = sum(w for t, w in query.weights.items() if t in phrasing)

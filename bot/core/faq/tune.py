@@ -31,9 +31,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.content.loader import OFFTOPIC
 from bot.content.schema import FaqEntry, FaqExample
 from bot.core.faq import load_examples, load_faq
-from bot.core.faq.evaluate import OFFTOPIC, EvalCase, load_cases, question_key
+from bot.core.faq.evaluate import EvalCase, load_cases, question_key
 from bot.core.faq.matcher import FaqMatcher
 from bot.core.faq.scoring import WORDS_ONLY_SETTING, Blend, Setting, Signals
 
