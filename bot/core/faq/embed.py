@@ -249,3 +249,12 @@ class SemanticIndex:
 
         return Nearest([closest(m) for m in self._members], closest(self._offtopic),
                        closest(self._warning), closest(self._calm))
+
+    def warnings(self, sentences: Sequence[str]) -> list[tuple[float, float]]:
+        """Return each sentence's closest red-flag cosine and closest other labelled one."""
+        if not sentences or not self._warning.size:
+            return []
+        # Not remembered: these are members' words, not content.
+        sims = self._encoder.encode(list(sentences)) @ self._vectors.T
+        calm = sims[:, self._calm].max(1) if self._calm.size else np.zeros(len(sentences))
+        return list(zip(sims[:, self._warning].max(1).tolist(), calm.tolist(), strict=True))

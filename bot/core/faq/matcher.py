@@ -52,15 +52,11 @@ from bot.core.faq.embed import (
 )
 from bot.core.faq.scoring import SEMANTIC_SETTING, WORDS_ONLY_SETTING, Blend, Signals
 from bot.core.faq.triage import red_flag
+from bot.core.faq.warning import SOUNDS_LIKE_A_WARNING, clauses, heard
 
 SAFETY_ID = "safety"
 # Red-flag and ordinary examples teach the warning-sign check, not the FAQ.
 _LABELS = {OFFTOPIC: OFFTOPIC_LABEL, REDFLAG: REDFLAG_LABEL, ORDINARY: ORDINARY_LABEL}
-SOUNDS_LIKE_A_WARNING = "sounds like a warning sign"
-# A message at least this close in meaning to a red-flag example, and no closer to any
-# other labelled message, gets the safety answer. Chosen on the spent red-flag set of
-# round 8 (44/60 caught by meaning alone) against 11 false alarms in 1,529 questions.
-_WARNING_SIMILARITY = 0.5
 MAX_SUGGESTIONS = 3
 # "Did you mean" starts at this share of the answer threshold: near it, not anywhere.
 _SUGGEST_SHARE = 0.55
@@ -340,15 +336,24 @@ class FaqMatcher:
         """Return (score, entry) for every entry, best first, ignoring triage."""
         return [(score, self.entries[n]) for score, n in self._ranked(self.signals(question))]
 
+    def _warning(self, question: str, signals: Signals) -> float | None:
+        """Return how close the message or one of its clauses is to a red flag, if it is one."""
+        if heard(signals.warning, signals.closest_calm):
+            return signals.warning
+        if self._semantic is None:
+            return None
+        return next((closest for closest, calm in self._semantic.warnings(clauses(question))
+                     if heard(closest, calm)), None)
+
     def match(self, question: str) -> Verdict:
         """Decide how to answer `question`: safety, answer, suggestions or the coach."""
         flag = red_flag(question)
         if flag is not None:
             return Verdict(Outcome.SAFETY, 1.0, self._safety, (), red_flag=flag)
         signals = self.signals(question)
-        if (signals.warning >= _WARNING_SIMILARITY
-                and signals.warning >= signals.closest_calm):
-            return Verdict(Outcome.SAFETY, round(signals.warning, 6), self._safety, (),
+        warning = self._warning(question, signals)
+        if warning is not None:
+            return Verdict(Outcome.SAFETY, round(warning, 6), self._safety, (),
                            red_flag=SOUNDS_LIKE_A_WARNING)
         ranked = self._ranked(signals)
         best, top = ranked[0]

@@ -47,7 +47,22 @@ _ORDINARY = frozenset({
     "rotation", "rotations", "hearing", "wearing", "bearing", "nearing", "clearing", "serving",
     "kneeling", "knees", "knitting", "electronic", "electricity", "lighting", "share", "shared", "shares",
     "sliding", "slides", "singer", "singers", "switches", "switched", "stitch", "zipping", "sleep",
+    "sharpie", "sharpies", "sharpen", "sharpened", "sharpener",
 })
+# Red-flag words in their everyday senses ("8 sharp", "mind-numbing", "shooting a video"),
+# blanked out before the words are read. Each names its other sense outright, so none can
+# hide a symptom: "sharp pain" or "numb toes" never fits one.
+_OTHER_SENSES = re.compile(
+    r"\b(?:\d{1,2}(?:\s*[ap]m)?|oclock|noon|midday)\s+sharp\b"
+    r"|\bsharp(?:er|est|ly)?\s+(?:as\s+a\s+tack|dresser|corners?|edges?|end|mind|eyes?|wit"
+    r"|improvement|drop|decrease)\b"
+    r"|\b(?:dropped|improved|fell|fallen|rose|risen|increased|decreased|declined)\s+sharply\b"
+    r"|\bshooting\s+(?:a\s+|some\s+|the\s+)?(?:hoops|videos?|photos?|pictures?|films?|clips?"
+    r"|reels?|pool|baskets)\b"
+    r"|\bmind\s*numb\w*\s+(?:meetings?|webinars?|calls?|work|jobs?|days?|tasks?|admin|boredom)\b"
+    r"|\bnumb\s*brained\b"
+    r"|\bbuzzing\s+(?:to|about|for)\b"
+    r"|\b(?:booster|flu|covid|vaccine|vaccination|tetanus)\s+jabs?\b")
 # Short words are only matched exactly: a fuzzy "numb" would catch "numbr" and "dumb".
 _MIN_FUZZY_LEN = 5
 _FUZZY_CUTOFF = 84.0
@@ -191,10 +206,10 @@ def _slipped_flag(tokens: list[str]) -> str | None:
 
 def red_flag(text: str) -> str | None:
     """Return the red-flag concept `text` mentions (e.g. "numbness"), or None."""
-    clean = normalise(text)
-    if not clean:
-        return None
+    clean = _OTHER_SENSES.sub(" ", normalise(text))
     tokens = clean.split()
+    if not tokens:
+        return None
     seen: dict[str, str | None] = {}
     for i, token in enumerate(tokens):
         if token not in seen:
@@ -213,7 +228,8 @@ def red_flag(text: str) -> str | None:
     for concept, pattern in _PHRASES:
         if pattern.search(clean) is None and pattern.search(spelled) is None:
             continue
-        if concept == "swelling after a pop" and not _POP_COMPANIONS & seen.keys():
+        if concept == "swelling after a pop" and not any(
+                t in _POP_COMPANIONS and not _negated(tokens, i) for i, t in enumerate(tokens)):
             continue
         return concept
     return None

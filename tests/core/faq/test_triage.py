@@ -150,3 +150,29 @@ def test_typos_inside_red_flag_phrases_are_still_caught():
         assert red_flag(text) is not None, text
     for text in ("i need a needle and thread", "my feet feel a bit stiff", "chess club tonight?"):
         assert red_flag(text) is None, text
+
+
+@pytest.mark.parametrize("text", [
+    "whats the best time to practise? i start work at 8 sharp",
+    "my yoga block has quite sharp corners, should i get a rounded one?",
+    "got a sharpie and wrote my hold times on the block",
+    "my back stiffness dropped sharply since i started, thanks!",
+    "im shooting a video of my form, can the coach check it?",
+    "mind-numbing meetings all day, i need this stretch",
+    "so buzzing to have hit a 7 day streak!!",
+    "got my booster jab yesterday, arm is a bit sore, can i still do it?",
+    "my knees pop like bubble wrap, no pain",
+])
+def test_red_flag_words_in_their_everyday_senses_are_not_flagged(text):
+    assert red_flag(text) is None
+
+
+@pytest.mark.parametrize(("text", "concept"), [
+    ("sharp pain at 8 sharp every morning", "sharp or shooting pain"),
+    ("mind numbing pain in my foot", "numbness"),
+    ("shooting pain while shooting a video", "sharp or shooting pain"),
+    ("my knee popped, no swelling but it hurts", "swelling after a pop"),
+    ("a sharp increase in pain when i sit back", "sharp or shooting pain"),
+])
+def test_a_symptom_beside_an_everyday_sense_is_still_flagged(text, concept):
+    assert red_flag(text) == concept
