@@ -17,7 +17,8 @@ PREGNANCY = "pregnancy"
 _PLACE = (
     r"(?:knee|knees|kneecap|hip|hips|back|lower back|spine|disc|discs|ankle|ankles|acl|mcl|pcl"
     r"|meniscus|menisci|ligament|ligaments|tendon|achilles|cartilage|leg|legs|foot|feet|shin"
-    r"|shins|hamstring|hamstrings|quad|quads|groin|calf|pelvis|tailbone|coccyx|patella)"
+    r"|shins|hamstring|hamstrings|quad|quads|groin|calf|pelvis|tailbone|coccyx|patella|tibia"
+    r"|fibula|femur)"
 )
 # Up to three little words between the verb and the body part: "twisted my left knee".
 _FILLER = r"(?:(?:my|the|a|his|her|both|left|right|bad|good|other|me|up|it|in|on|out)\s+){0,3}"
@@ -29,7 +30,8 @@ _RECENCY = re.compile(
     r"|last\s+(?:night|week|weekend|month|year|time|season|game|match|" + _SEASONS + r"|\w+day)"
     r"|this\s+(?:morning|afternoon|week|weekend|month|year|season|" + _SEASONS + r")"
     r"|(?:\d+|a|an|one|two|three|four|five|six|few|couple|couple of|several)\s+"
-    r"(?:days?|weeks?|wks?|months?|mths?)\s+(?:ago|back)"
+    r"(?:days?|weeks?|wks?|months?|mths?|fortnight)\s+(?:ago|back)"
+    r"|(?:a\s+)?fortnight\s+ago"
     r"|ago|in\s+(?:" + _MONTHS + r"|" + _SEASONS + r")|on\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day"
     r"|since\s+(?:my|the|i)\b|still\s+(?:healing|recovering|sore|swollen|bruised)"
     r"|recovering|rehab|crutches|brace|physio\s+(?:said|told|says))\b"
@@ -38,7 +40,7 @@ _RECENCY = re.compile(
 _EVENT_VERBS = (
     r"(?:tweaked|twisted|sprained|strained|tore|torn|ripped|banged|bashed|knocked|smashed"
     r"|jarred|jammed|bruised|busted|wrecked|damaged|injured|dislocated|broke|broken"
-    r"|fractured|ruptured|messed up|screwed up)"
+    r"|fractured|ruptured|messed up|screwed up|hyperextended|subluxed|subluxated)"
 )
 _EVENTS = (
     re.compile(r"\b" + _EVENT_VERBS + r"\s+" + _FILLER + _PLACE + r"\b"),
@@ -46,7 +48,12 @@ _EVENTS = (
     re.compile(r"\brolled\s+" + _FILLER + r"(?:ankle|ankles|foot)\b"),
     re.compile(r"\bpulled\s+" + _FILLER
                + r"(?:hamstring|hamstrings|groin|calf|quad|quads|back|muscle|ligament|tendon)\b"),
-    re.compile(r"\b(?:did|done|doing)\s+(?:my|the|his|her)\s+" + _PLACE + r"\s+in\b"),
+    re.compile(r"\b(?:did|done|doing)\s+(?:my|me|the|his|her)\s+" + _PLACE
+               + r"\s+(?:in|at|playing)\b"),
+    # The same events told the other way round: "kneecap subluxed", "my knee got twisted".
+    re.compile(r"\b" + _PLACE + r"\s+(?:(?:is|was|has|had|got|has\s+been)\s+)?(?:subluxed"
+               r"|subluxated|dislocated|hyperextended|twisted|sprained|tweaked|injured|fractured"
+               r"|damaged|torn)\b"),
     re.compile(r"\b(?:ive|just|have|has|had)\s+hurt\s+" + _FILLER + _PLACE + r"\b"),
     re.compile(r"\b(?:pulled|tweaked|strained|hurt|did|tore|twisted|damaged|injured)\s+"
                r"(?:something|a\s+muscle|a\s+bit)\s+(?:in|to|on)\s+" + _FILLER + _PLACE + r"\b"),
@@ -71,6 +78,19 @@ _ALWAYS = (
     re.compile(r"\b(?:since|after|from)\s+(?:my|the|a|an)\s+(?:op|operation|accident|crash)\b"),
     re.compile(r"\b(?:post\s+op|keyhole|arthroscopy|arthroscopic|c\s*section|caesarean"
                r"|cesarean)\b"),
+    # Treatments that only follow an injury: injections, drained fluid, a brace, a surgeon.
+    re.compile(r"\b(?:cortisone|steroid|prp|platelet|hyaluronic|synvisc)\b.{0,30}\b(?:injection"
+               r"|injected|shot|jab)|\b(?:injection|injected|shot|jab)\s+(?:\w+\s+){0,2}"
+               r"(?:in|into)\s+" + _FILLER + _PLACE + r"\b"),
+    re.compile(r"\b(?:drained|aspirated)\b.{0,30}\b" + _PLACE + r"\b|\b" + _PLACE
+               + r"\b.{0,30}\b(?:drained|aspirated)\b|\bfluid\s+(?:drained|removed|on\s+(?:my|the)\s+"
+               + _PLACE + r")\b"),
+    re.compile(r"\b(?:wearing|wear|in|still\s+in|got)\s+(?:a|my|the)\s+(?:knee\s+)?brace\b"),
+    re.compile(r"\b(?:my|the|an|saw\s+an?|saw\s+the|saw\s+my)\s+(?:ortho|orthopaedic|orthopedic"
+               r"|orthopod)s?\b"),
+    re.compile(r"\b" + _PLACE + r"\s+(?:is\s+|are\s+|s\s+)?still\s+(?:healing|recovering|swollen"
+               r"|bruised|not\s+right|weak|unstable|puffy)\b"),
+    re.compile(r"\b" + _PLACE + r"\b.{0,30}\b(?:staples|stitches|sutures)\b"),
     re.compile(r"\b(?:slipped|herniated|herniating|bulging|bulged|prolapsed|ruptured|blown)\s+"
                r"(?:(?:a|my|the|one|two|l\d|l\d\s*l?\d|s\d)\s+)?discs?\b"),
     re.compile(r"\bdiscs?\s+(?:herniation|prolapse|bulge|injury|slipped|slipping|went)\b"),
@@ -95,6 +115,24 @@ _PREGNANCY = (
     re.compile(r"\b(?:carrying|expecting|waiting|wait|awaiting)\s+(?:a|for\s+a|our|my)?\s*"
                r"(?:baby|babies|child|little\s+one)\b|\bbaby\s+(?:is\s+)?(?:kicking|due|inside"
                r"|sitting\s+(?:low|high)|on\s+board)\b"),
+    re.compile(r"\bwhile\s+(?:expecting|carrying)\b|\b(?:mum|mom|mother|mama|momma)\s*to\s*be\b"
+               r"|\bin\s+my\s+(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh"
+               r"|eighth|ninth|last)\s+month\b(?!\s+of)"),
+    re.compile(r"\bbab(?:y|ys|ies)\s+(?:is\s+|keeps\s+|kept\s+)?(?:kicking|growing|moving"
+               r"|measuring|head\s+down|engaged|breech)\b"),
+    re.compile(r"\b(?:gestational|pre\s*eclampsia|placenta\w*|ultrasound|sonogram|ivf"
+               r"|embryo\s+transfer|conceive|conceiving|conception|fertility\s+(?:treatment|clinic))\b"),
+    re.compile(r"\b(?:\d+|twelve|twenty|dating|anatomy|nuchal|growth|anomaly|baby)\s*"
+               r"(?:week\s+)?scan\b"),
+    re.compile(r"\b(?:my|the|an|our|her)\s+ob\b"),
+    re.compile(r"\b(?:second|third|fourth|fifth|2nd|3rd|4th|5th|bub|bubs|bubba|little\s+one"
+               r"|sibling|number\s+(?:two|three|2|3))\s+(?:is\s+)?on\s+the\s+way\b"),
+    re.compile(r"\b(?:two|2|double)\s+(?:pink\s+)?lines\b|\bpregnancy\s+test\b"
+               r"|\bpeed\s+on\s+a\s+stick\b"),
+    re.compile(r"\bfull\s+term\b|\bdue\s+(?:any\s+day|next\s+(?:week|month)|soon|in\s+\d+\s+weeks)\b"
+               r"|\b\d+\s*(?:weeks?|wks?)\s+and\s+counting\b"),
+    re.compile(r"\b(?:belly|tummy|bump|stomach)\s+(?:is\s+)?(?:getting\s+(?:big|bigger|huge)"
+               r"|growing|showing)\b|\bstarting\s+to\s+show\b"),
     # The idioms people use instead of the word.
     re.compile(r"\b(?:bun\s+in\s+the\s+oven|eating\s+for\s+two|knocked\s+up|up\s+the\s+duff"
                r"|in\s+the\s+family\s+way|in\s+the\s+club|baby\s+on\s+(?:the\s+way|board)"

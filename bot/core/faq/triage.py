@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.core.faq.injury import casual_flag
+from bot.core.faq.sensation import described_flag
 
 # Each concept: words that alone are a red flag, matched exactly or by fuzzy ratio.
 _WORD_FLAGS: dict[str, tuple[str, ...]] = {
@@ -24,7 +25,8 @@ _WORD_FLAGS: dict[str, tuple[str, ...]] = {
         "searing", "excruciating", "severe", "knife", "knifelike", "knives", "piercing",
         "electric", "zapping", "zaps", "zapped", "lightning", "jab", "jabs", "jabbing", "zing",
         "zings", "zinged", "zinging", "stinger", "jolt", "jolts", "jolting", "jolted", "slicing",
-        "acute", "agonising", "agonizing", "agony",
+        "acute", "agonising", "agonizing", "agony", "knifing", "knifed", "zap", "zinger",
+        "zingers", "tasered", "darting", "stab",
     ),
     "numbness": ("numb", "numbness", "numbed", "numbing", "numbly", "numbish"),
     "tingling": ("tingling", "tingly", "tingle", "tingles", "tingled", "prickly", "prickling",
@@ -73,6 +75,7 @@ _INJURY_WORDS = frozenset({
     "op", "replacement", "reconstruction", "ruptured", "rupture",
 })
 _INJURY_PLACES = frozenset({
+    "tibia", "tibial", "fibula", "femur", "patella", "kneecap", "cartilage", "tendon",
     "knee", "knees", "hip", "hips", "back", "spine", "spinal", "disc", "ankle", "ankles",
     "acl", "mcl", "pcl", "meniscus", "ligament", "ligaments", "leg", "legs", "foot", "feet",
 })
@@ -221,7 +224,7 @@ def red_flag(text: str) -> str | None:
     slipped = _slipped_flag(tokens)
     if slipped is not None:
         return slipped
-    casual = casual_flag(clean)
+    casual = casual_flag(clean) or described_flag(clean)
     if casual is not None:
         return casual
     spelled = _spell_phrase_words(tokens)

@@ -176,3 +176,56 @@ def test_red_flag_words_in_their_everyday_senses_are_not_flagged(text):
 ])
 def test_a_symptom_beside_an_everyday_sense_is_still_flagged(text, concept):
     assert red_flag(text) == concept
+
+
+@pytest.mark.parametrize(("text", "concept"), [
+    ("it's like a wasp sting right inside my ankle", "sharp or shooting pain"),
+    ("feels like my knee is being skewered", "sharp or shooting pain"),
+    ("like somebody pushing an ice pick under the kneecap", "sharp or shooting pain"),
+    ("bit of nerve pain down the side of my leg", "sharp or shooting pain"),
+    ("my toes feel far away by the end of the hold", "numbness"),
+    ("there's a cold patch on the outside of my thigh", "numbness"),
+    ("my foot drags a little when i first stand up", "numbness"),
+    ("i can't lift the front of my foot properly afterwards", "numbness"),
+    ("shins feel like after the dentist numbs you", "numbness"),
+    ("my heels buzz like a phone for a minute after", "tingling"),
+    ("there's static in my shins when i come out", "tingling"),
+])
+def test_feelings_painted_in_pictures_are_caught(text, concept):
+    assert red_flag(text) == concept
+
+
+@pytest.mark.parametrize("text", [
+    "had a steroid injection in the knee on tuesday",
+    "they drained my knee last friday, can i kneel?",
+    "still wearing a knee brace from the netball thing",
+    "my ortho wants me to wait before kneeling",
+    "kneecap dislocated at the trampoline park last month",
+    "my knee is still not right after the fall",
+])
+def test_knee_treatments_and_injuries_told_sideways_are_caught(text):
+    assert red_flag(text) == "recent injury or surgery"
+
+
+@pytest.mark.parametrize("text", [
+    "had our 12 week scan yesterday, can i keep going?",
+    "my ob says gentle stretching is good",
+    "ivf round two starts monday, ok to practise?",
+    "third little one on the way, my back is done",
+    "the bump is getting bigger, do i widen my knees?",
+    "30 weeks and counting, need more height?",
+    "the baby is head down now, can i still kneel?",
+    "is it ok while expecting?",
+])
+def test_pregnancy_told_sideways_is_caught(text):
+    assert red_flag(text) == "pregnancy"
+
+
+@pytest.mark.parametrize("text", [
+    "best way to stretch a pizza dough without it tearing",
+    "how long is the static hold for my legs",
+    "i'd like to know the props for tall people",
+    "can i get a scan of the progression as a pdf?",
+])
+def test_pictures_of_ordinary_things_are_not_flagged(text):
+    assert red_flag(text) is None
