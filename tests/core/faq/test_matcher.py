@@ -9,8 +9,8 @@ from bot.content.loader import REQUIRED_FAQ_IDS, default_content_dir
 from bot.content.schema import FaqEntry, FaqExample
 from bot.core.faq import FaqMatcher, Outcome, load_examples, load_faq
 from bot.core.faq.evaluate import evaluate, load_cases
-from bot.core.faq.warning import SOUNDS_LIKE_A_WARNING
 from bot.core.faq.triage import red_flag
+from bot.core.faq.warning import SOUNDS_LIKE_A_WARNING
 
 HERE = Path(__file__).parent
 
