@@ -275,7 +275,7 @@ def _assert_targets(report):
 def test_heldout_figures(matcher):
     # Round 7, written blind and run once: 97.2% / 100% / 95.0%. Its one missed red flag
     # ("a bun in the oven") led to the pregnancy idioms in triage, so safety recall here is
-    # now 100%; the fresh red-flag set in eval_safety_heldout.jsonl measures it honestly.
+    # now 100%; the fresh red-flag sets (eval_safety_*.jsonl) measure it honestly.
     _assert_targets(evaluate(matcher, _cases("eval_heldout.jsonl")))
 
 
@@ -315,7 +315,8 @@ def test_ordinary_discomfort_is_not_a_warning_sign(matcher, question):
 def test_safety_heldout_figures(matcher):
     # Round 10: 60 red flags and 40 ordinary discomforts, written blind and run once:
     # 96.7% recall (58/60) and 87.5% top-1. Its two misses (surgical staples, a leg "gone
-    # wooden") led to rules for them, so a re-run here is no longer a blind figure.
+    # wooden") led to rules for them, and clause-by-clause meaning now hears both too, so a
+    # re-run here is no longer a blind figure.
     report = evaluate(matcher, _cases("eval_safety_heldout.jsonl"))
     ours = report.herocoach
     assert report.red_flag == 60 and report.on_topic == 40
@@ -323,3 +324,25 @@ def test_safety_heldout_figures(matcher):
     assert ours.top1_on_topic >= 0.875
     assert ours.latency_p99_ms < _LATENCY_P99_MS
     assert report.baseline.safety_recall == 0.0
+
+
+def test_safety_round11_figures(matcher, entries, examples):
+    # Round 11: 60 red flags (15 each of sharp pain, lost feeling, a recent knee injury and
+    # pregnancy) and 40 ordinary discomforts, written blind and run once on the committed
+    # code: 100% recall (rules 56, meaning the other 4, one of them only in its own clause)
+    # and 90.0% top-1. Without the sentence model: 93.3% recall and 85.0% top-1.
+    cases = _cases("eval_safety_round11.jsonl")
+    report = evaluate(matcher, cases)
+    ours = report.herocoach
+    assert report.red_flag == 60 and report.on_topic == 40
+    assert ours.safety_recall == 1.0
+    assert ours.top1_on_topic >= 0.90
+    assert ours.latency_p99_ms < _LATENCY_P99_MS
+    assert report.baseline.safety_recall == 0.0
+    words = evaluate(FaqMatcher(entries, examples, words_only=True), cases).herocoach
+    assert words.safety_recall >= 0.93
+
+
+def test_examples_file_holds_no_round11_question(examples):
+    held_out = {c.q.lower() for c in _cases("eval_safety_round11.jsonl")}
+    assert not held_out & {x.q.lower() for x in examples}
