@@ -30,7 +30,8 @@ _WORD_FLAGS: dict[str, tuple[str, ...]] = {
     ),
     "numbness": ("numb", "numbness", "numbed", "numbing", "numbly", "numbish"),
     "tingling": ("tingling", "tingly", "tingle", "tingles", "tingled", "prickly", "prickling",
-                 "fizzy", "fizzing", "fizzes", "buzzing", "formication"),
+                 "fizzy", "fizzing", "fizzes", "buzzing", "formication", "paresthesia",
+                 "paresthesias", "paraesthesia", "paraesthesiae", "dysesthesia", "neuropathy"),
     "pregnancy": (
         "pregnant", "pregnancy", "pregnancies", "preggers", "preggo", "trimester", "postpartum",
         "prenatal", "antenatal", "postnatal", "perinatal",

@@ -346,3 +346,19 @@ def test_safety_round11_figures(matcher, entries, examples):
 def test_examples_file_holds_no_round11_question(examples):
     held_out = {c.q.lower() for c in _cases("eval_safety_round11.jsonl")}
     assert not held_out & {x.q.lower() for x in examples}
+
+
+def test_heldout_round12_figures(matcher, entries, examples):
+    # Round 12: 8 questions per entry, 40 off-topic and 30 red flags, written blind after
+    # round 11 passed, to check that pass, and run once on the committed code: 97.6% /
+    # 97.5% / 100%. Without the sentence model: 89.3% / 92.5% / 96.7%. Its one red flag
+    # the rules missed ("paresthesia", caught by meaning) is a triage word since.
+    cases = _cases("eval_heldout_round12.jsonl")
+    report = evaluate(matcher, cases)
+    assert report.on_topic == 168 and report.off_topic == 40 and report.red_flag == 30
+    _assert_targets(report)
+    assert report.herocoach.top1_on_topic >= 0.976
+    assert report.herocoach.offtopic_refused >= 0.975
+    words = evaluate(FaqMatcher(entries, examples, words_only=True), cases).herocoach
+    assert words.top1_on_topic >= 0.89
+    assert words.offtopic_refused >= 0.925

@@ -190,6 +190,7 @@ def test_a_symptom_beside_an_everyday_sense_is_still_flagged(text, concept):
     ("shins feel like after the dentist numbs you", "numbness"),
     ("my heels buzz like a phone for a minute after", "tingling"),
     ("there's static in my shins when i come out", "tingling"),
+    ("some paraesthesia in my feet afterwards", "tingling"),
 ])
 def test_feelings_painted_in_pictures_are_caught(text, concept):
     assert red_flag(text) == concept
