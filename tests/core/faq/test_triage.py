@@ -196,30 +196,28 @@ def test_feelings_painted_in_pictures_are_caught(text, concept):
     assert red_flag(text) == concept
 
 
-@pytest.mark.parametrize("text", [
-    "had a steroid injection in the knee on tuesday",
-    "they drained my knee last friday, can i kneel?",
-    "still wearing a knee brace from the netball thing",
-    "my ortho wants me to wait before kneeling",
-    "kneecap dislocated at the trampoline park last month",
-    "my knee is still not right after the fall",
+@pytest.mark.parametrize(("text", "concept"), [
+    *((text, "recent injury or surgery") for text in (
+        "had a steroid injection in the knee on tuesday",
+        "they drained my knee last friday, can i kneel?",
+        "still wearing a knee brace from the netball thing",
+        "my ortho wants me to wait before kneeling",
+        "kneecap dislocated at the trampoline park last month",
+        "my knee is still not right after the fall",
+    )),
+    *((text, "pregnancy") for text in (
+        "had our 12 week scan yesterday, can i keep going?",
+        "my ob says gentle stretching is good",
+        "ivf round two starts monday, ok to practise?",
+        "third little one on the way, my back is done",
+        "the bump is getting bigger, do i widen my knees?",
+        "30 weeks and counting, need more height?",
+        "the baby is head down now, can i still kneel?",
+        "is it ok while expecting?",
+    )),
 ])
-def test_knee_treatments_and_injuries_told_sideways_are_caught(text):
-    assert red_flag(text) == "recent injury or surgery"
-
-
-@pytest.mark.parametrize("text", [
-    "had our 12 week scan yesterday, can i keep going?",
-    "my ob says gentle stretching is good",
-    "ivf round two starts monday, ok to practise?",
-    "third little one on the way, my back is done",
-    "the bump is getting bigger, do i widen my knees?",
-    "30 weeks and counting, need more height?",
-    "the baby is head down now, can i still kneel?",
-    "is it ok while expecting?",
-])
-def test_pregnancy_told_sideways_is_caught(text):
-    assert red_flag(text) == "pregnancy"
+def test_knee_injuries_and_pregnancy_told_sideways_are_caught(text, concept):
+    assert red_flag(text) == concept
 
 
 @pytest.mark.parametrize("text", [
