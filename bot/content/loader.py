@@ -18,7 +18,6 @@ PROGRESSION_FILE = "progression.yaml"
 MOVEMENTS_FILE = "movements.yaml"
 FAQ_DIR = "faq"
 EXAMPLES_FILE = "faq-examples.jsonl"
-# Labels an example may carry besides an FAQ id: a question the FAQ should not answer.
 # Example labels besides FAQ ids: no entry answers it; a warning sign needing the safety
 # answer; normal discomfort that is not one.
 OFFTOPIC, REDFLAG, ORDINARY = "offtopic", "redflag", "ordinary"
@@ -70,8 +69,11 @@ def default_content_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "content"
 
 
-def _describe(path: Path, root: Path, error: ValidationError) -> Iterable[str]:
-    where = path.relative_to(root.parent) if path.is_relative_to(root.parent) else path
+def _shown(path: Path, root: Path) -> Path:
+    return path.relative_to(root.parent) if path.is_relative_to(root.parent) else path
+
+
+def _describe(where: Path | str, error: ValidationError) -> Iterable[str]:
     for item in error.errors():
         field = ".".join(str(part) for part in item["loc"]) or "(top level)"
         yield f"{where}: field '{field}': {item['msg']}"
@@ -93,7 +95,7 @@ def _validate(
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_describe(path, root, exc))
+        problems.extend(_describe(_shown(path, root), exc))
         return None
 
 
@@ -168,7 +170,7 @@ def _load_faq(root: Path, problems: list[str]) -> list[FaqEntry]:
 def load_examples(path: Path, root: Path, faq_ids: Iterable[str],
                   problems: list[str]) -> list[FaqExample]:
     """Read labelled example questions (JSONL), noting bad lines; a missing file means none."""
-    rel = path.relative_to(root.parent) if path.is_relative_to(root.parent) else path
+    rel = _shown(path, root)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
@@ -189,9 +191,7 @@ def load_examples(path: Path, root: Path, faq_ids: Iterable[str],
         try:
             example = FaqExample.model_validate(data)
         except ValidationError as exc:
-            for item in exc.errors():
-                field = ".".join(str(part) for part in item["loc"]) or "(top level)"
-                problems.append(f"{rel}:{number}: field '{field}': {item['msg']}")
+            problems.extend(_describe(f"{rel}:{number}", exc))
             continue
         if example.faq not in known:
             problems.append(f"{rel}:{number}: field 'faq': unknown FAQ id '{example.faq}'")
