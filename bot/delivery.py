@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass
 
 from bot.core.events import DeliveryResult, DeliveryStatus, Identity, Outbound
@@ -98,11 +98,10 @@ class Router:
         pacer = self.pacers.get(message.to.platform)
         retries = pacer.limits.max_retries if pacer else RETRIES
         for attempt in range(retries + 1):
+            turn: AbstractAsyncContextManager[None] = (
+                pacer.turn(message.chat_id or message.to.user_id) if pacer else nullcontext())
             try:
-                if pacer:
-                    async with pacer.turn(message.chat_id or message.to.user_id):
-                        result = await sender.send(message)
-                else:
+                async with turn:
                     result = await sender.send(message)
             except Exception as exc:
                 log.exception("delivery to %s failed", message.to.key)
