@@ -5,7 +5,7 @@ many blocks? also my calf goes numb") is diluted by the ordinary question around
 sits closer to that question than to any warning sign. Each clause is therefore also
 compared on its own. Across the spent blind rounds (each writer's messages removed from
 the examples in turn), clauses raised the red flags caught by meaning alone from 281 to
-301 of 326, for 4 more false alarms in 2,000 ordinary messages (15 to 19).
+301 of 326, for 3 more false alarms in 2,000 ordinary messages (15 to 18).
 """
 
 from __future__ import annotations

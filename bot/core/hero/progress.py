@@ -10,6 +10,8 @@ from bot.core.events import Reply
 from bot.core.hero import rules
 
 EVERY_DAY = frozenset(range(7))
+# Ten years back: far past any real streak, and an end to the walk when no weekday counts.
+_LOOKBACK_DAYS = 3660
 
 
 def day_streak(days: set[date], today: date, counted: frozenset[int] = EVERY_DAY) -> int:
@@ -19,7 +21,7 @@ def day_streak(days: set[date], today: date, counted: frozenset[int] = EVERY_DAY
     """
     day = today if today in days else today - timedelta(days=1)
     streak = 0
-    for _ in range(3660):
+    for _ in range(_LOOKBACK_DAYS):
         if day.weekday() in counted:
             if day not in days:
                 break
