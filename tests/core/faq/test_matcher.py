@@ -7,27 +7,12 @@ from hypothesis import strategies as st
 
 from bot.content.loader import REQUIRED_FAQ_IDS, default_content_dir
 from bot.content.schema import FaqEntry, FaqExample
-from bot.core.faq import FaqMatcher, Outcome, load_examples, load_faq
+from bot.core.faq import FaqMatcher, Outcome
 from bot.core.faq.evaluate import evaluate, load_cases
 from bot.core.faq.triage import red_flag
 from bot.core.faq.warning import SOUNDS_LIKE_A_WARNING
 
 HERE = Path(__file__).parent
-
-
-@pytest.fixture(scope="module")
-def entries():
-    return load_faq()
-
-
-@pytest.fixture(scope="module")
-def examples(entries):
-    return load_examples(entries)
-
-
-@pytest.fixture(scope="module")
-def matcher(entries, examples):
-    return FaqMatcher(entries, examples)
 
 
 def test_shipped_faq_has_every_required_entry_with_alternatives(entries):
@@ -248,15 +233,14 @@ def test_second_dev_set_has_two_per_id_and_casual_red_flags(entries):
 _LATENCY_P99_MS = 50.0
 
 
-def test_second_dev_set_figures(matcher, entries, examples):
+def test_second_dev_set_figures(matcher, words_matcher):
     # Never tuned on and never in the examples: 95.2% / 100% / 100% with the sentence model,
     # 88.1% / 93.3% / 100% on words alone.
     ours = evaluate(matcher, _cases("eval_dev2.jsonl")).herocoach
     assert ours.top1_on_topic >= 0.95
     assert ours.offtopic_refused >= 0.90
     assert ours.safety_recall == 1.0
-    words = evaluate(FaqMatcher(entries, examples, words_only=True),
-                     _cases("eval_dev2.jsonl")).herocoach
+    words = evaluate(words_matcher, _cases("eval_dev2.jsonl")).herocoach
     assert words.top1_on_topic >= 0.85
     assert words.offtopic_refused >= 0.90
     assert ours.top1_on_topic > words.top1_on_topic
@@ -296,13 +280,13 @@ def test_tuning_set_figures(matcher):
     "something went crunch in my knee on the stairs this morning",
     "had a scope on my knee a fortnight ago",
 ])
-def test_a_warning_sign_the_rules_miss_is_caught_by_meaning(matcher, entries, examples, question):
+def test_a_warning_sign_the_rules_miss_is_caught_by_meaning(matcher, words_matcher, question):
     assert red_flag(question) is None
     verdict = matcher.match(question)
     assert verdict.outcome is Outcome.SAFETY
     assert verdict.entry is not None and verdict.entry.id == "safety"
     assert verdict.red_flag == SOUNDS_LIKE_A_WARNING
-    words = FaqMatcher(entries, examples, words_only=True).match(question)
+    words = words_matcher.match(question)
     assert words.outcome is not Outcome.SAFETY
 
 
@@ -326,7 +310,7 @@ def test_safety_heldout_figures(matcher):
     assert report.baseline.safety_recall == 0.0
 
 
-def test_safety_round11_figures(matcher, entries, examples):
+def test_safety_round11_figures(matcher, words_matcher):
     # Round 11: 60 red flags (15 each of sharp pain, lost feeling, a recent knee injury and
     # pregnancy) and 40 ordinary discomforts, written blind and run once on the committed
     # code: 100% recall (rules 56, meaning the other 4, one of them only in its own clause)
@@ -339,7 +323,7 @@ def test_safety_round11_figures(matcher, entries, examples):
     assert ours.top1_on_topic >= 0.90
     assert ours.latency_p99_ms < _LATENCY_P99_MS
     assert report.baseline.safety_recall == 0.0
-    words = evaluate(FaqMatcher(entries, examples, words_only=True), cases).herocoach
+    words = evaluate(words_matcher, cases).herocoach
     assert words.safety_recall >= 0.93
 
 
@@ -348,7 +332,7 @@ def test_examples_file_holds_no_round11_question(examples):
     assert not held_out & {x.q.lower() for x in examples}
 
 
-def test_heldout_round12_figures(matcher, entries, examples):
+def test_heldout_round12_figures(matcher, words_matcher):
     # Round 12: 8 questions per entry, 40 off-topic and 30 red flags, written blind after
     # round 11 passed, to check that pass, and run once on the committed code: 97.6% /
     # 97.5% / 100%. Without the sentence model: 89.3% / 92.5% / 96.7%. Its one red flag
@@ -359,6 +343,6 @@ def test_heldout_round12_figures(matcher, entries, examples):
     _assert_targets(report)
     assert report.herocoach.top1_on_topic >= 0.976
     assert report.herocoach.offtopic_refused >= 0.975
-    words = evaluate(FaqMatcher(entries, examples, words_only=True), cases).herocoach
+    words = evaluate(words_matcher, cases).herocoach
     assert words.top1_on_topic >= 0.89
     assert words.offtopic_refused >= 0.925

@@ -1,13 +1,7 @@
 import pytest
 
-from bot.core.faq import FaqMatcher, Outcome, load_examples, load_faq, red_flag
+from bot.core.faq import Outcome, red_flag
 from bot.core.faq.warning import MAX_CLAUSES, SOUNDS_LIKE_A_WARNING, clauses, heard
-
-
-@pytest.fixture(scope="module")
-def matcher():
-    entries = load_faq()
-    return FaqMatcher(entries, load_examples(entries))
 
 
 @pytest.mark.parametrize(("message", "expected"), [
