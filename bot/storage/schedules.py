@@ -7,6 +7,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime, time
+from functools import cache
 
 import aiosqlite
 
@@ -139,14 +140,8 @@ class Schedules(Base):
                     " AND s.next_due_at <= ? ORDER BY s.next_due_at LIMIT ?", (now_text, limit),
                 ).fetchall()
                 claims, updates = [], []
-                texts: dict[datetime, str] = {}
-
-                def text(when: datetime) -> str:
-                    # A batch holds many rows due at the same instants: format each one once.
-                    found = texts.get(when)
-                    if found is None:
-                        found = texts[when] = to_db(when)
-                    return found
+                # A batch holds many rows due at the same instants: format each one once.
+                text = cache(to_db)
 
                 pending: dict[int, tuple[Send, sqlite3.Row, int]] = {}
                 inserts = []
