@@ -9,6 +9,10 @@ from pathlib import Path
 from bot.content.loader import ContentError
 from bot.core.faq import FaqMatcher, Outcome, Verdict, load_examples, load_faq
 from bot.core.faq.evaluate import EvalFileError, evaluate, load_cases
+from bot.core.questions import smalltalk
+
+# What `ask` reports for a greeting, thanks or "ok": the chat answers it and files nothing.
+SMALLTALK = "smalltalk"
 
 
 def _matcher(content_dir: Path | None) -> FaqMatcher | None:
@@ -32,6 +36,8 @@ def _as_dict(question: str, verdict: Verdict) -> dict[str, object]:
         "answer": entry.answer if shows_answer and entry else None,
         "suggestions": [e.id for e in verdict.suggestions],
         "red_flag": verdict.red_flag,
+        "severity": verdict.severity.value if verdict.severity else None,
+        "where": verdict.where,
     }
 
 
@@ -39,12 +45,14 @@ def _as_text(question: str, verdict: Verdict) -> str:
     entry = verdict.entry
     head = f"? {question}\n"
     if verdict.outcome is Outcome.SAFETY and entry is not None:
-        return f"{head}! safety ({verdict.red_flag})\n{entry.answer}\n"
+        return f"{head}! {verdict.severity} ({verdict.red_flag})\n{entry.answer}\n"
     if verdict.outcome is Outcome.ANSWER and entry is not None:
         return f"{head}= {entry.id} ({verdict.confidence:.2f}): {entry.question}\n{entry.answer}\n"
     if verdict.outcome is Outcome.SUGGEST:
         options = "\n".join(f"  - {e.id}: {e.question}" for e in verdict.suggestions)
         return f"{head}~ did you mean ({verdict.confidence:.2f}):\n{options}\n"
+    if verdict.outcome is Outcome.OFF_TOPIC:
+        return f"{head}> outside the FAQ's field ({verdict.confidence:.2f}): this goes to the coach\n"
     return f"{head}> not sure ({verdict.confidence:.2f}): this goes to the coach\n"
 
 
@@ -56,7 +64,12 @@ def run_ask(questions: list[str], *, as_json: bool, content_dir: Path | None = N
     if questions == ["-"]:
         questions = [line.strip() for line in sys.stdin if line.strip()]
     for question in questions:
-        verdict = matcher.match(question)
+        kind = smalltalk.kind_of(question)
+        if kind is not None:
+            print(json.dumps({"question": question, "outcome": SMALLTALK, "kind": kind.value},
+                             ensure_ascii=False) if as_json else f"? {question}\n. small talk ({kind})\n")
+            continue
+        verdict = matcher.match(smalltalk.question_inside(question))
         if as_json:
             print(json.dumps(_as_dict(question, verdict), ensure_ascii=False))
         else:

@@ -19,10 +19,12 @@ from bot.core.context import CoreConfig
 from bot.core.ports import ManualClock
 
 # The FAQ's sentence vectors are cached between runs under XDG_CACHE_HOME; tests (and the
-# bot processes they start) share one throwaway cache instead of the user's own.
-_CACHE = tempfile.mkdtemp(prefix="herocoach-test-cache-")
+# bot processes they start) share one throwaway cache instead of the user's own, unless
+# HEROCOACH_TEST_CACHE names a folder to keep between runs (a developer's repeated runs).
+_CACHE = os.environ.get("HEROCOACH_TEST_CACHE") or tempfile.mkdtemp(prefix="herocoach-test-cache-")
 os.environ["XDG_CACHE_HOME"] = _CACHE
-atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+if "HEROCOACH_TEST_CACHE" not in os.environ:
+    atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)

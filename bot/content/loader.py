@@ -12,10 +12,19 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from bot.content.schema import FaqEntry, FaqExample, Level, Movement, Movements, Progression
+from bot.content.schema import (
+    FaqEntry,
+    FaqExample,
+    Level,
+    Movement,
+    Movements,
+    Progression,
+    SafetyText,
+)
 
 PROGRESSION_FILE = "progression.yaml"
 MOVEMENTS_FILE = "movements.yaml"
+SAFETY_FILE = "safety.yaml"
 FAQ_DIR = "faq"
 EXAMPLES_FILE = "faq-examples.jsonl"
 # Example labels besides FAQ ids: no entry answers it; a warning sign needing the safety
@@ -47,6 +56,7 @@ class Content:
     progression: Progression
     faq: tuple[FaqEntry, ...]
     movements: tuple[Movement, ...]
+    safety: SafetyText
     examples: tuple[FaqExample, ...] = ()
 
     def level(self, level_id: str) -> Level:
@@ -207,11 +217,12 @@ def load_content(root: Path | None = None) -> Content:
     prog_path, move_path = root / PROGRESSION_FILE, root / MOVEMENTS_FILE
     progression = _load_yaml_model(Progression, prog_path, root, problems)
     movements = _load_yaml_model(Movements, move_path, root, problems)
+    safety = _load_yaml_model(SafetyText, root / SAFETY_FILE, root, problems)
     faq = _load_faq(root, problems)
     examples = load_examples(root / EXAMPLES_FILE, root, (e.id for e in faq), problems)
-    if problems or progression is None or movements is None:
+    if problems or progression is None or movements is None or safety is None:
         raise ContentError(problems or ["content could not be loaded"])
-    return Content(progression, tuple(faq), tuple(movements.movements), tuple(examples))
+    return Content(progression, tuple(faq), tuple(movements.movements), safety, tuple(examples))
 
 
 def check_content(root: Path | None = None) -> list[str]:

@@ -25,6 +25,21 @@ LEVEL_IDS = ("prep", "high", "medium", "low", "floor", "reclined")
 PLACEHOLDERS = {"hold_intro": {"seconds"}, "too_intense": {"level"}, "finished": {"level"}}
 
 
+SAFETY_PLACEHOLDERS = {"heard": {"sign"}, "heard_where": {"sign", "where"}}
+
+
+def _check_placeholders(text: str, allowed: set[str]) -> str:
+    try:
+        names = {name for _, name, _, _ in Formatter().parse(text) if name is not None}
+    except ValueError as exc:
+        raise ValueError(f"has a broken {{placeholder}}: {exc}") from exc
+    unknown = sorted(names - allowed)
+    if unknown:
+        known = ", ".join(f"{{{name}}}" for name in sorted(allowed))
+        raise ValueError(f"unknown placeholder {{{unknown[0]}}}; only {known} can be used")
+    return text
+
+
 class _HasId(Protocol):
     id: str
 
@@ -99,16 +114,24 @@ class SessionText(Strict):
     @field_validator(*PLACEHOLDERS)
     @classmethod
     def _only_known_placeholders(cls, text: str, info: ValidationInfo) -> str:
-        allowed = PLACEHOLDERS[str(info.field_name)]
-        try:
-            names = {name for _, name, _, _ in Formatter().parse(text) if name is not None}
-        except ValueError as exc:
-            raise ValueError(f"has a broken {{placeholder}}: {exc}") from exc
-        unknown = sorted(names - allowed)
-        if unknown:
-            known = ", ".join(f"{{{name}}}" for name in sorted(allowed))
-            raise ValueError(f"unknown placeholder {{{unknown[0]}}}; only {known} can be used")
-        return text
+        return _check_placeholders(text, PLACEHOLDERS[str(info.field_name)])
+
+
+class SafetyText(Strict):
+    """What the bot says when it hears a warning sign, and its words for each sign."""
+
+    heard: NonEmpty
+    heard_where: NonEmpty
+    heard_by_meaning: NonEmpty
+    urgent: NonEmpty
+    session_ended: NonEmpty
+    session_stopped: NonEmpty
+    signs: dict[NonEmpty, NonEmpty] = Field(min_length=1)
+
+    @field_validator(*SAFETY_PLACEHOLDERS)
+    @classmethod
+    def _only_known_placeholders(cls, text: str, info: ValidationInfo) -> str:
+        return _check_placeholders(text, SAFETY_PLACEHOLDERS[str(info.field_name)])
 
 
 class Progression(Strict):

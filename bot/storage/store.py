@@ -268,6 +268,23 @@ class Questions(Base):
         )
         return int(row[0]) if row else 0
 
+    async def add_notice(self, question_id: int, coach: Identity, message_id: str) -> None:
+        """Remember the coach's notice about a question, so a reply to it finds the question."""
+        async with self.transaction() as db:
+            await db.execute(
+                "INSERT OR IGNORE INTO question_notices (question_id, platform, coach_id, message_id)"
+                " VALUES (?, ?, ?, ?)", (question_id, coach.platform, coach.user_id, message_id),
+            )
+
+    async def for_notice(self, coach: Identity, message_id: str) -> int | None:
+        """Return the id of the question this coach's notice was about, if it was one."""
+        row = await self.fetchone(
+            "SELECT question_id FROM question_notices"
+            " WHERE platform = ? AND coach_id = ? AND message_id = ?",
+            (coach.platform, coach.user_id, message_id),
+        )
+        return int(row[0]) if row else None
+
     async def outcome_counts(self) -> dict[str, int]:
         """Return how many questions ended in each outcome."""
         rows = await self.fetchall("SELECT outcome, COUNT(*) FROM questions GROUP BY outcome")
@@ -285,6 +302,13 @@ class Timers(Base):
                 (person_id, kind, ref, to_db(due_at)),
             )
             return int(cursor.lastrowid or 0)
+
+    async def cancel(self, kind: str, ref: int) -> None:
+        """Drop the pending timers of one kind for one thing (a session's "time's up")."""
+        async with self.transaction() as db:
+            await db.execute(
+                "DELETE FROM timers WHERE kind = ? AND ref = ? AND fired_at IS NULL", (kind, ref),
+            )
 
     async def claim_due(self, now: datetime, limit: int = 500) -> list[Timer]:
         """Mark due timers fired and return them; a timer is claimed exactly once."""

@@ -248,6 +248,25 @@ class HeroFlow:
         await self._close(s, outcome, turn)
         return Reply(text, edit=True, private=True)
 
+    async def stop_for_safety(self, turn: Turn) -> list[Reply]:
+        """End the person's open session because they mentioned a warning sign.
+
+        The hold timer is dropped, the session is logged as stopped for safety, and the
+        next /hero starts with the safety check, one level more supported.
+        """
+        session = await self.s.store.hero.open_session(turn.person.id)
+        if session is None:
+            return []
+        await self.s.store.timers.cancel(HOLD_TIMER, session.id)
+        state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
+        state.level = rules.easier(session.level)
+        state.needs_safety_check, state.comfortable_streak = True, 0
+        await self.s.store.hero.save_state(state, turn.now)
+        await self._close(session, "safety", turn)
+        words = self.s.content.safety
+        in_pose = session.step in POSE_STEPS and session.step != "props"
+        return [Reply(words.session_stopped if in_pose else words.session_ended, private=True)]
+
     async def on_timer(self, timer: Timer) -> None:
         """Tell the person their hold is over, if they are still holding."""
         session = await self.s.store.hero.session(timer.ref or 0)

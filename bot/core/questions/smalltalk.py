@@ -1,0 +1,149 @@
+"""Small talk: greetings, thanks, "ok", laughter and lone emoji, told apart from real questions.
+
+A message is small talk only when every word in it is a pleasantry, so "thanks! also how
+long do I hold?" is still a question (with the pleasantry taken off) and anything with
+a warning sign in it never stops here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from enum import StrEnum
+
+from bot.core.faq.scope import normalise
+
+
+class Kind(StrEnum):
+    """What sort of pleasantry a message is."""
+
+    GREETING = "greeting"
+    THANKS = "thanks"
+    ACK = "acknowledgement"
+    FAREWELL = "farewell"
+    LAUGHTER = "laughter"
+    PRAISE = "praise"
+    EMOJI = "emoji"
+    BUTTON = "button"
+
+
+_PHRASES: dict[Kind, tuple[str, ...]] = {
+    Kind.GREETING: (
+        "hi", "hii", "hello", "helo", "hullo", "hey", "heya", "hiya", "howdy", "yo", "sup",
+        "whats up", "wassup", "gday", "g day", "morning", "good morning", "afternoon",
+        "good afternoon", "evening", "good evening", "gm", "hey there", "hi there", "hello there",
+        "greetings", "how are you", "how r u", "hows it going", "how are things", "hows things",
+        "how you doing", "how ya going", "hope you are well", "hope youre well", "im back",
+        "happy monday", "happy friday", "namaste", "aloha", "bonjour", "hola", "oi",
+    ),
+    Kind.THANKS: (
+        "thanks", "thank you", "thankyou", "thank u", "thx", "thnx", "thnks", "tnx", "ty", "tysm",
+        "tyvm", "cheers", "ta", "much appreciated", "appreciate it", "appreciated",
+        "i appreciate it", "i appreciate that", "many thanks", "thanks a lot", "thanks heaps",
+        "thanks a bunch", "thanks so much", "thank you so much", "thank you very much",
+        "that helped", "that helps", "this helped", "it helped", "that really helped",
+        "very helpful", "super helpful", "so helpful", "really helpful", "helpful",
+        "that was helpful", "thats helpful", "thats really helpful", "that makes sense",
+        "makes sense", "merci", "gracias", "danke", "legend", "youre a legend", "lifesaver",
+    ),
+    Kind.ACK: (
+        "ok", "okay", "okey", "okie", "k", "kk", "oki", "okey dokey", "alright", "all right",
+        "aight", "right", "sure", "sure thing", "got it", "gotcha", "understood", "noted",
+        "will do", "i will", "ill do that", "ill try that", "ill try", "will try", "on it",
+        "sounds good", "sounds great", "fair enough", "fine", "cool", "great", "nice", "awesome",
+        "perfect", "brilliant", "lovely", "sweet", "good", "very good", "excellent", "neat",
+        "roger", "roger that", "copy", "copy that", "yep", "yup", "yeah", "ya", "mhm", "aha",
+        "ah", "oh", "ohh", "i see", "ah i see", "ah ok", "oh ok", "oh okay", "that works",
+        "all good", "no worries", "no problem", "np", "done that", "wow", "amazing", "ace",
+        "good to know", "nice one", "love it", "love that", "great stuff",
+    ),
+    Kind.FAREWELL: (
+        "bye", "byee", "bye bye", "goodbye", "good bye", "see you", "see ya", "see you later",
+        "see you tomorrow", "cya", "later", "laters", "catch you later", "ttyl", "good night",
+        "goodnight", "night", "nite", "gn", "take care", "have a good day", "have a nice day",
+        "have a good one", "talk soon", "talk later", "speak soon", "until next time",
+    ),
+    Kind.LAUGHTER: (
+        "lol", "lool", "lmao", "lmfao", "rofl", "haha", "hahaha", "hehe", "heh", "ha", "ha ha",
+        "xd", "lolz", "kek",
+    ),
+    Kind.PRAISE: (
+        "you are the best", "youre the best", "ur the best", "best bot", "good bot",
+        "love this bot", "love this", "i love this", "this is great", "this is amazing",
+        "this is awesome", "great job", "good job", "well done", "nice work", "great work",
+        "you rock", "great bot", "love you", "ily", "so good", "this rocks", "awesome bot",
+    ),
+}
+# Words that soften or address a pleasantry without making it a question.
+_FILLER = frozenset({
+    "so", "very", "much", "a", "lot", "lots", "again", "really", "coach", "bot", "herocoach",
+    "mate", "buddy", "pal", "friend", "guys", "all", "everyone", "folks", "there", "for", "that",
+    "this", "the", "it", "your", "you", "help", "answer", "reply", "tip", "tips", "info", "and",
+    "oh", "well", "just", "too", "heaps", "loads", "x", "xx", "xxx", "then", "now", "today",
+    "sir", "maam", "dear", "ok", "hun", "man", "dude", "bro", "sis", "indeed", "totally",
+})
+# What people type when they mean a button that is no longer showing.
+_BUTTON_WORDS = frozenset({
+    "done", "snooze", "skip", "stop", "next", "resume", "restart", "yes", "no", "y", "n", "start",
+    "later", "pause", "pause today", "check in", "too intense", "im in position", "tail tucked",
+    "done holding", "next round", "all clear", "helpful", "not quite", "ask the coach",
+})
+_NUMBER = re.compile(r"^\s*\[?\s*\d{1,2}\s*\]?\s*(?:/\s*10)?\s*[.!]?\s*$")
+_LOOKUP: dict[str, Kind] = {phrase: kind for kind, phrases in _PHRASES.items() for phrase in phrases}
+_LONGEST = max(len(phrase.split()) for phrase in _LOOKUP)
+# "thanksss", "hiiii", "okkkk": a held key is the same word.
+_HELD = re.compile(r"(\w)\1{2,}")
+
+
+def _has_words(text: str) -> bool:
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
+def _kinds(words: list[str]) -> list[Kind] | None:
+    """Return the pleasantry kinds that make up `words`, or None if anything else is there."""
+    kinds: list[Kind] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(_LONGEST, len(words) - i), 0, -1):
+            kind = _LOOKUP.get(" ".join(words[i:i + size]))
+            if kind is not None:
+                kinds.append(kind)
+                i += size
+                break
+        else:
+            if words[i] not in _FILLER:
+                return None
+            i += 1
+    return kinds or None
+
+
+def kind_of(text: str) -> Kind | None:
+    """Return what kind of small talk `text` is, or None when it says something more."""
+    if not text.strip():
+        return None
+    if not _has_words(text):
+        return Kind.EMOJI
+    if _NUMBER.match(text):
+        return Kind.BUTTON
+    words = _HELD.sub(r"\1\1", normalise(text)).split()
+    if " ".join(words) in _BUTTON_WORDS:
+        return Kind.BUTTON
+    kinds = _kinds(words)
+    if kinds is None:
+        return None
+    return next((k for k in (Kind.FAREWELL, Kind.THANKS, Kind.PRAISE, Kind.GREETING) if k in kinds),
+                kinds[0])
+
+
+_PIECES = re.compile(r"(?<=[,.!?;:…])\s*|\s+[-–—]+\s+|\n+")
+
+
+def question_inside(text: str) -> str:
+    """Return `text` without the pleasantries around it ("thanks! also how long?" -> "how long?")."""
+    pieces = [piece for piece in _PIECES.split(text) if piece and piece.strip()]
+    kept = [piece for piece in pieces if kind_of(piece.strip(" ,.;:-")) is None]
+    if not kept or len(kept) == len(pieces):
+        return text
+    inside = " ".join(piece.strip() for piece in kept)
+    return re.sub(r"^(?:also|and|but|so|btw|by the way|quick question|question)\b[\s,:]*", "",
+                  inside, flags=re.IGNORECASE) or inside
