@@ -42,7 +42,7 @@ _OTHERS = frozenset({
     "clients", "student", "students", "patient", "patients", "neighbour", "neighbor", "aunt",
     "auntie", "uncle", "nan", "nana", "gran", "grandma", "grandmother", "grandad", "grandpa",
     "grandfather", "cousin", "niece", "nephew", "flatmate", "roommate", "housemate", "bestie",
-    "someone", "somebody", "she", "he", "her", "him", "his", "shes", "hes", "sibling", "teammate",
+    "she", "he", "her", "him", "his", "shes", "hes", "sibling", "teammate",
 })
 _FIRST_PERSON = frozenset({"i", "im", "ive", "id", "ill", "me", "myself", "mine", "we", "us",
                            "our", "ours", "weve"})

@@ -268,8 +268,8 @@ class _Triage:
 
     def _phrase_hits(self) -> Iterator[tuple[str, int]]:
         text = self.reading.text
-        yield from casual_flags(text)
-        yield from described_flags(text)
+        for sign, offset in (*casual_flags(text), *described_flags(text)):
+            yield sign, text.count(" ", 0, offset)
         spelled = _spell_phrase_words(self.tokens)
         for concept, pattern in _PHRASES:
             for source in (text, spelled):
