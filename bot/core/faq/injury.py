@@ -99,7 +99,8 @@ _ALWAYS = (
                r"|\b" + _PLACE + r"\s+(?:staples|stitches|sutures|scar)\b"),
 )
 _PREGNANCY = (
-    re.compile(r"\b(?:im|i am|were|we are|wife is|partner is|she is|currently|found out im)"
+    re.compile(r"\b(?:im|i am|were|we are|wife is|partner is|she is|currently|found out im"
+               r"|girlfriend is|gf is|wifes|partners|sister is|daughter is|friend is|mate is)"
                r"\s+expecting\b(?!\s+(?:to|it|that|this|the|more|less|some|too|much|pain|a lot"
                r"|a stretch|an answer|a reply|you|results))"),
     re.compile(r"\bexpecting\s+(?:a|my|our|the)?\s*(?:baby|babies|child|twins|first|second"

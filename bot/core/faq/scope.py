@@ -20,7 +20,7 @@ from functools import cached_property
 # of them, so "no numbness or tingling or sharp pain" negates all three.
 NEGATION_WINDOW = 3
 # "nothing" is left out on purpose: "nothing helps, sharp pain" must still flag.
-NEGATORS = frozenset({"no", "not", "without", "never", "dont", "doesnt", "isnt", "nor", "zero",
+NEGATORS = frozenset({"no", "not", "without", "never", "dont", "doesnt", "isnt", "nor", "zero", "neither",
                       "none", "arent", "wasnt", "werent", "havent", "hasnt", "hadnt", "didnt"})
 # Words that end a clause, and so a negation: "not painful, just tingling".
 _TERMINATORS = frozenset({"but", "just", "only", "though", "although", "except", "however",
@@ -29,8 +29,18 @@ _TERMINATORS = frozenset({"but", "just", "only", "though", "although", "except",
 _PSEUDO_NEXT = frozenset({"sure", "certain", "know", "idea", "clue", "only", "better", "change",
                           "relief", "improving", "improve", "improved", "helping", "help", "helps",
                           "stop", "stops", "stopping", "easing", "ease", "eased", "matter",
-                          "go", "going", "gone", "went", "getting", "fading", "settling"})
+                          "getting", "fading", "settling"})
+# "doesn't go away" negates nothing; "doesn't go numb" does.
+_MOVES = frozenset({"go", "going", "gone", "went"})
+# Little words a negation reaches across without using up its window: "never had a back injury".
+_FREE_WORDS = frozenset({"a", "an", "the", "any", "had", "have", "has", "get", "got", "ever",
+                         "experienced"})
 _LIST_WORDS = frozenset({"or", "nor", "and", "any", "other"})
+# "nothing" negates only the word right after it: "nothing sharp", but "nothing helps sharp pain".
+_NEGATES_NEXT_WORD = frozenset({"nothing"})
+# A worry about the future is not a symptom now: "worried about getting numbness".
+_WORRIES = frozenset({"worried", "afraid", "scared", "nervous", "concerned", "anxious", "fear"})
+_FUTURE = frozenset({"getting", "developing", "causing", "get", "develop", "cause"})
 _CLAUSE_BREAK = re.compile(r"\s*(?:[;.!?:\n()…—–]+|\s-+\s)\s*")
 _COMMA = re.compile(r"\s*,+\s*")
 
@@ -69,6 +79,10 @@ _BODY_PARTS = ("lower back", "foot", "feet", "toes", "toe", "legs", "leg", "knee
                "arms", "arm", "hands", "hand", "fingers", "chest", "bum", "buttock", "buttocks")
 
 
+def _names_another(words: list[str]) -> bool:
+    return any(w in _OTHERS or (w.endswith("s") and w[:-1] in _OTHERS) for w in words)
+
+
 def normalise(text: str) -> str:
     """Return lowercase ASCII-ish text with apostrophes dropped and punctuation as spaces."""
     text = unicodedata.normalize("NFKC", text).casefold()
@@ -96,27 +110,52 @@ class Reading:
     def negated(self, index: int, symptom: Callable[[str], bool]) -> bool:
         """Return whether a negator in the same clause covers the token at `index`."""
         clause, steps, j = self.clause_of[index], 0, index - 1
+        if j >= 0 and self.tokens[j] in _NEGATES_NEXT_WORD and self.clause_of[j] == clause:
+            return True
         while j >= 0 and self.clause_of[j] == clause and steps < NEGATION_WINDOW:
             token = self.tokens[j]
+            if token in _FUTURE and any(self.tokens[k] in _WORRIES and self.clause_of[k] == clause
+                                        for k in range(max(0, j - 3), j)):
+                return True
             if token in NEGATORS:
-                following = self.tokens[j + 1] if j + 1 < len(self.tokens) else ""
-                if following not in _PSEUDO_NEXT:
+                following = self.tokens[j + 1:j + 3]
+                pseudo = bool(following) and (following[0] in _PSEUDO_NEXT or (
+                    following[0] in _MOVES and following[1:] == ["away"]))
+                if not pseudo:
                     return True
-            if token not in _LIST_WORDS and not symptom(token):
+            if token not in _LIST_WORDS and token not in _FREE_WORDS and not symptom(token):
                 steps += 1
             j -= 1
         return False
 
     def about_someone_else(self, index: int) -> bool:
-        """Return whether the clause at `index` talks about another person and not the writer."""
-        words = self.clause(index)
-        others = False
-        for i, word in enumerate(words):
-            if word in _OTHERS:
-                others = True
-            elif word in _FIRST_PERSON or (word == "my" and not set(words[i + 1:i + 3]) & _OTHERS):
+        """Return whether the clause at `index` has someone else, not the writer, as its subject.
+
+        Reading back from the sign: a third person met before any "I", "me" or "my <own
+        thing>" is whom the sign is about ("my wife is pregnant", "my brother slipped a
+        disc"); "my wife thinks my knee is swollen" is still the writer's knee.
+        """
+        clause = self.clause_of[index]
+        j = index
+        while j >= 0 and self.clause_of[j] == clause:
+            word = self.tokens[j]
+            if _names_another([word]):
+                return True
+            if word in _FIRST_PERSON or (word == "my" and not _names_another(
+                    list(self.tokens[j + 1:j + 3]))):
                 return False
-        return others
+            j -= 1
+        return False
+
+    def led_by_someone_else(self, index: int) -> bool:
+        """Return whether the clause at `index` opens about another person ("my friend fell…")."""
+        clause = self.clause(index)
+        for i, word in enumerate(clause):
+            if _names_another([word]):
+                return True
+            if word in _FIRST_PERSON or (word == "my" and not _names_another(clause[i + 1:i + 3])):
+                return False
+        return False
 
     @cached_property
     def long_ago(self) -> bool:

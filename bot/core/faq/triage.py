@@ -116,8 +116,12 @@ _PREVENTION = frozenset({"prevent", "prevents", "preventing", "avoid", "avoiding
 
 _PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("tingling", re.compile(r"\bpins?\s*(?:and|n|&|\+)?\s*needles?\b")),
-    (CHEST_PAIN, re.compile(r"\bchest\s+(?:\w+\s+)?(?:pain|hurts?|hurting|tight\w*|pressure)")),
-    (CHEST_PAIN, re.compile(r"\b(?:pain|hurts?|hurting|tight\w*|pressure)\s+in\s+(?:my\s+)?chest")),
+    (CHEST_PAIN, re.compile(
+        r"\bchest\s+(?:\w+\s+){0,2}(?:pain\w*|hurts?|hurting|ache|aches|aching|tight\w*|pressure"
+        r"|crushing|heavy|squeez\w*)|\bchest\b.{0,30}\b(?:sitting\s+on\s+it|elephant)\b")),
+    (CHEST_PAIN, re.compile(
+        r"\b(?:pain|hurts?|hurting|ache|aching|tight\w*|pressure|crushing|squeez\w*|heavy|burning)"
+        r"\s+(?:\w+\s+){0,4}(?:in|on|across|around)\s+(?:the\s+\w+\s+of\s+)?(?:my\s+)?chest\b")),
     ("loss of feeling", re.compile(
         r"\b(?:cant|cannot|can not|unable to|couldnt)\s+feel\s+(?:my\s+)?"
         r"(?:legs?|feet|foot|toes?|knees?|body|anything)")),
@@ -147,18 +151,30 @@ _PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\s+(?:\w+\s+){0,3}(?:bladder|bowels?)\b|\bincontinen\w*|\b(?:wet|peed|pee|pissed|soiled"
         r"|pooed|pooped|shat|shit)\s+myself\b|\b(?:cant|cannot|can not|couldnt|unable\s+to|trouble"
         r"|struggling\s+to|hard\s+to)\s+(?:pee|wee|urinate|piss|poo|poop)\b"
-        r"|\bleak(?:ing|ed|s)?\s+(?:urine|pee|wee)\b")),
+        r"|\bleak(?:ing|ed|s)?\s+(?:urine|pee|wee)\b"
+        r"|\b(?:cant|cannot|can not|couldnt|unable\s+to)\s+hold\s+(?:my\s+|it\s+)?(?:bowels?|poo|poop"
+        r"|pee|wee|bladder|urine|it\s+in)\b"
+        r"|\b(?:cant|cannot|can not|couldnt|dont|unable\s+to)\s+(?:feel|tell|sense)\s+(?:\w+\s+){0,2}"
+        r"(?:when\s+i\s+need\s+(?:to\s+)?(?:poo|poop|pee|wee|go)|toilet\s+paper|wip\w+)\b")),
     (SADDLE, re.compile(
         r"\b(?:numb\w*|no\s+feeling|cant\s+feel(?!\s+(?:\w+\s+){0,3}stretch)|lost\s+(?:the\s+)?"
         r"feeling|tingl\w*|pins\s+and\s+needles|dead)\b.{0,40}\b(?:saddle|groin|crotch|genital\w*"
         r"|privates|private\s+parts|perine\w*|between\s+(?:my\s+)?legs|down\s+there|nether"
-        r"|undercarriage)\b|\b(?:saddle|groin|crotch|genital\w*|privates|private\s+parts"
-        r"|perine\w*|between\s+(?:my\s+)?legs|down\s+there)\b.{0,40}\b(?:numb\w*"
+        r"|undercarriage|inner\s+thighs?)\b|\b(?:saddle|groin|crotch|genital\w*|privates"
+        r"|private\s+parts|perine\w*|between\s+(?:my\s+)?legs|down\s+there|inner\s+thighs?)\b"
+        r".{0,40}\b(?:numb\w*"
         r"|no\s+feeling|tingl\w*|pins\s+and\s+needles)\b")),
     (WEAKNESS, re.compile(
         r"\bfoot\s+(?:drop|drops|slaps|slapping|drags|dragging|flops|flopping)\b|\bdrop\s+foot\b"
         r"|\b(?:cant|cannot|can not|couldnt|unable\s+to)\s+lift\s+(?:the\s+front\s+of\s+)?"
-        r"(?:my\s+)?(?:foot|feet|toes)\b|\bslaps?\s+the\s+(?:ground|floor)\b"
+        r"(?:my\s+)?(?:left\s+|right\s+)?(?:foot|feet|toes)\b|\bslaps?\s+the\s+(?:ground|floor)\b"
+        r"|\b(?:cant|cannot|can not|couldnt|unable\s+to)\s+pick\s+(?:my\s+)?(?:left\s+|right\s+)?"
+        r"(?:foot|feet|toes)\s+up\b"
+        r"|\b(?:foot|feet|toes)\b.{0,20}\b(?:wont|doesnt|cant|wouldnt|will\s+not|does\s+not)\s+"
+        r"(?:lift|come\s+up|pick\s+up)\b|\b(?:foot|feet|toes)\b.{0,30}\b(?:drags?|dragging"
+        r"|catch\w*\s+on)\b|\b(?:cant|cannot|can not|couldnt|unable\s+to)\s+(?:push\s+up\s+onto"
+        r"|stand\s+on|walk\s+on|rise\s+onto|go\s+up\s+on)\s+(?:my\s+)?(?:toes|tiptoes|tip\s+toes"
+        r"|heels?)\b"
         r"|\b(?:sudden\w*|out\s+of\s+nowhere|all\s+of\s+a\s+sudden)\b.{0,40}\b(?:weak\w*"
         r"|gave\s+(?:out|way)|buckled|collapsed|wont\s+(?:hold|take))\b"
         r"|\b(?:legs?|foot|feet)\b.{0,30}\b(?:weaker|getting\s+weak\w*|weakness\s+(?:is\s+)?"
@@ -167,16 +183,25 @@ _PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\b(?:cant|cannot|can not|couldnt|unable\s+to)\s+(?:stand\s+up|stand|walk|bear\s+weight"
         r"|put\s+(?:any\s+)?weight)\b")),
     (BAD_FALL, re.compile(
-        r"\b(?:fell|fall|fallen|falling|slipped|tripped|tumbled|went\s+flying|came\s+off)\b"
+        r"\b(?:fell|fall|fallen|falling|slipped|tripped|tumbled|tumble|went\s+flying|came\s+off"
+        r"|landed\s+hard)\b"
         r"(?!\s+(?:asleep|behind|apart|in\s+love|into\s+the\s+pose|back\s+into))"
         r".{0,80}\b(?:severe\w*|really\s+bad|terrible|excruciating|agon\w*|unbearable|worst"
-        r"|cant\s+move|cant\s+get\s+up|screaming|extreme\w*|killing\s+me|so\s+much\s+pain)\b"
+        r"|cant\s+move|cant\s+get\s+up|screaming|extreme\w*|killing\s+me|so\s+much\s+pain"
+        r"|(?:9|10)\s+(?:10|out\s+of\s+10)|heard\s+a\s+crack|cant\s+walk)\b"
         r"|\b(?:severe\w*|excruciating|agon\w*|unbearable|worst)\b.{0,80}\b(?:since|after|from)"
         r"\s+(?:i\s+|the\s+|a\s+|my\s+)?(?:fell|fall|fallen|slipped|tripped)\b")),
     ("knee locking or giving way", re.compile(
         r"\b(?:gives?|gave|giving)\s+(?:way|out)\b|\bknees?\s+(?:\w+\s+)?lock(?:s|ed|ing)?\b")),
     ("swelling after a pop", re.compile(r"\b(?:pop|popped|popping|snap|snapped)\b")),
 )
+# The words of phrase signs, so "no pins and needles or numbness" negates both.
+_LIST_SYMPTOMS = frozenset({"pins", "needles", "needle", "bladder", "bowel", "bowels", "control",
+                            "loss", "weakness", "drop", "chest", "pain", "pains", "painful", "ache",
+                            "aches", "hurt", "hurts", "twinge", "twinges"})
+# Denied mishaps ("haven't had any injuries", "I didn't fall") are left out of the meaning check too.
+_MISHAPS = frozenset({"injury", "injuries", "injured", "fall", "fell", "fallen", "hurt", "hurts",
+                      "sore", "surgery", "op", "operation", "accident", "accidents"})
 _PAIN_WORDS = frozenset({"pain", "pains", "painful", "ache", "aches", "feeling", "feelings",
                          "sensation", "twinge", "twinges", "hurt", "hurts", "legs", "feet", "toes"})
 # "heard a pop" alone might be a harmless joint crack; with pain or swelling it is not.
@@ -233,6 +258,18 @@ def _near_flag(token: str) -> str | None:
     return _LOOKUP[best[0]] if best and best[0][0] == token[0] else None
 
 
+def _overlapping(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, str]]:
+    """Yield where each match of `pattern` starts, overlapping ones included.
+
+    A negated mention must not hide a real one it overlaps: in "no tingling in my legs,
+    but between my legs is numb", the saddle sign starts again at "between".
+    """
+    found = pattern.search(text)
+    while found is not None:
+        yield found.start(), text
+        found = pattern.search(text, found.start() + 1)
+
+
 class _Triage:
     """One message's reading and the warning signs found in it, in the order the rules look."""
 
@@ -246,7 +283,7 @@ class _Triage:
 
     def symptom(self, token: str) -> bool:
         """Return whether `token` names a symptom, so a negated list can run through it."""
-        return self.words.get(token) is not None or token in _PAIN_WORDS
+        return self.words.get(token) is not None or token in _LIST_SYMPTOMS
 
     def negated(self, index: int) -> bool:
         """Return whether a negation in its clause covers the token at `index`."""
@@ -272,15 +309,13 @@ class _Triage:
             yield sign, text.count(" ", 0, offset)
         spelled = _spell_phrase_words(self.tokens)
         for concept, pattern in _PHRASES:
-            for source in (text, spelled):
-                found = pattern.search(source)
-                if found is None:
-                    continue
-                # Both texts have the same words, so the hit's word index is the same in each.
-                if concept != "swelling after a pop" or any(
-                        t in _POP_COMPANIONS and not self.negated(i) for i, t in enumerate(self.tokens)):
-                    yield concept, source.count(" ", 0, found.start())
-                break
+            if concept == "swelling after a pop" and not any(
+                    t in _POP_COMPANIONS and not self.negated(i) for i, t in enumerate(self.tokens)):
+                continue
+            found = list(_overlapping(pattern, text)) or list(_overlapping(pattern, spelled))
+            # Both texts have the same words, so a hit's word index is the same in each.
+            for start, source in found:
+                yield concept, source.count(" ", 0, start)
 
     def hits(self) -> Iterator[tuple[str, int]]:
         """Yield each sign the rules find, with its token index; set-aside ones included."""
@@ -304,13 +339,17 @@ def assess(text: str) -> tuple[RedFlag | None, str]:
         return None, text
     triage = _Triage(text)
     kept: list[tuple[str, int]] = []
-    dropped: set[int] = set()
+    set_aside = [i for i, token in enumerate(triage.tokens)
+                 if (triage.symptom(token) or token in _MISHAPS) and triage.negated(i)]
     for sign, index in triage.hits():
         if triage.set_aside(sign, index):
-            clause = triage.reading.clause_of[index]
-            dropped |= {i for i, c in enumerate(triage.reading.clause_of) if c == clause}
+            set_aside.append(index)
         else:
             kept.append((sign, index))
+    clauses = {triage.reading.clause_of[i] for i in set_aside}
+    clauses |= {triage.reading.clause_of[i] for i in range(len(triage.tokens))
+                if triage.reading.led_by_someone_else(i)}
+    dropped = {i for i, clause in enumerate(triage.reading.clause_of) if clause in clauses}
     if not kept:
         return None, triage.reading.without(dropped) if dropped else text
     sign, index = next(((s, i) for s, i in kept if s in URGENT_SIGNS), kept[0])
