@@ -34,6 +34,23 @@ def day_streak(days: set[date], today: date, counted: frozenset[int] = EVERY_DAY
     return streak
 
 
+def scheduled_streak(done: set[date], scheduled: set[date], today: date) -> int:
+    """Count the days in a row, back from today, on which a break was done.
+
+    Only the days something was scheduled then (a nudge went out) or done can break or add
+    to it, so changing the schedule's days later neither erases nor invents credit. Today
+    breaks nothing until it's over.
+    """
+    streak = 0
+    for day in sorted(done | scheduled, reverse=True):
+        if day > today or (day == today and day not in done):
+            continue
+        if day not in done:
+            break
+        streak += 1
+    return streak
+
+
 class Progress:
     """Summarise a person's practice."""
 
