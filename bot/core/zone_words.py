@@ -184,7 +184,7 @@ def _abbreviation(text: str) -> ZoneAnswer | None:
         return None
     note = f"{key.upper()} is usually {name} time, so I picked that."
     if _follows_dst(ZoneInfo(name)):
-        note += " It follows summer time for you, whichever half of the year it is."
+        note += " It switches to summer time and back for you."
     also = _ALSO_MEANS.get(key)
     return ZoneAnswer(ZoneInfo(name), f"{note} {also}" if also else note)
 

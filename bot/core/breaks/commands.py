@@ -18,7 +18,7 @@ from bot.core.breaks.parse import (
     parse_days,
     parse_duration_or_until,
 )
-from bot.core.breaks.rules import upcoming_breaks
+from bot.core.breaks.rules import is_overnight, upcoming_breaks
 from bot.core.buttons import Payload, encode
 from bot.core.context import Services, Turn
 from bot.core.events import Choice, Reply
@@ -119,6 +119,11 @@ class BreaksCommands:
             days=spec.days, zone=zone.key, every_minutes=int(spec.every.total_seconds() // 60),
         )
         schedule.next_due_at = planner.next_slot(schedule, turn.now)
+        current = await self.s.store.schedules.get(turn.person.id, "breaks")
+        if current and current.active and current.paused_reason == "user" and planner.is_paused(
+                current, turn.now):
+            # New hours don't lift a pause the person asked for.
+            self.nudges.hold(schedule, current.paused_until or turn.now, turn.now)
         await self.s.store.schedules.save(schedule, turn.now)
         first = (f"The first comes {format_interval(spec.every)} into your window, after a "
                  "stretch of sitting, and the last as it closes.")
@@ -140,8 +145,9 @@ class BreaksCommands:
 
     def preview(self, s: Schedule, turn: Turn) -> str:
         """Return the next five nudges in the person's local time, and why when they're far off."""
-        after = max(turn.now, s.paused_until or turn.now)
-        slots = upcoming_breaks(planner.break_rule(s), after, 5)
+        # A slot right at the end of a pause is sent, as Nudges.hold plans it.
+        resumes = s.paused_until - timedelta(microseconds=1) if s.paused_until else turn.now
+        slots = upcoming_breaks(planner.break_rule(s), max(turn.now, resumes), 5)
         text = "Next nudges: " + ", ".join(f"{slot:%a %H:%M}" for slot in slots)
         return text + self._why_later(s, turn, slots[0])
 
@@ -153,7 +159,8 @@ class BreaksCommands:
         now = turn.now.astimezone(zone)
         if s.paused_until and s.paused_until > turn.now:
             return f"\nThey're paused {_until_words(s.paused_until, turn.now, zone)}."
-        return (f"\nThat's a while off: your window is {s.start:%H:%M}-{s.end:%H:%M}, "
+        overnight = " overnight" if s.end and is_overnight(s.start, s.end) else ""
+        return (f"\nThat's a while off: your window is {s.start:%H:%M}-{s.end:%H:%M}{overnight}, "
                 f"{format_days(s.days)}, in {zone_label(zone.key)} time, and it's {now:%a %H:%M} "
                 "there now. Other hours: /breaks 07:00-15:00; other days: /breaks daily; "
                 "another time zone: /timezone followed by your city.")

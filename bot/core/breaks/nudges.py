@@ -149,10 +149,15 @@ class Nudges:
     async def pause(self, schedules: list[Schedule], until: datetime, now: datetime) -> None:
         """Pause schedules until a moment; the next slot after it is when they resume."""
         for s in schedules:
-            s.paused_until, s.paused_reason = until.astimezone(UTC), "user"
-            # A slot exactly at the end of the pause still counts: "until 12:00" includes 12:00.
-            s.next_due_at = planner.next_slot(s, max(until - timedelta(microseconds=1), now))
+            self.hold(s, until, now)
         await self.s.store.schedules.update_state(schedules)
+
+    @staticmethod
+    def hold(s: Schedule, until: datetime, now: datetime) -> None:
+        """Mark one schedule paused by the person until a moment (not yet stored)."""
+        s.paused_until, s.paused_reason = until.astimezone(UTC), "user"
+        # A slot exactly at the end of the pause still counts: "until 12:00" includes 12:00.
+        s.next_due_at = planner.next_slot(s, max(until - timedelta(microseconds=1), now))
 
     async def resume(self, turn: Turn) -> str:
         """Lift any pause; each schedule continues from its next slot after now."""

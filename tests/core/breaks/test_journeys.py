@@ -163,3 +163,12 @@ async def test_pause_and_settings_speak_plainly(world: World) -> None:
     until = (await user.say("/pause until 14:00"))[-1].text
     assert "Paused until 14:00" in until
     assert "(paused until 14:00)" in (await user.say("/settings"))[-1].text
+
+
+async def test_new_hours_keep_a_pause(world: World) -> None:
+    user = world.chat.user("max")
+    await user.say("/breaks every 30m 09:00-17:00 mon-fri")
+    await user.say("/pause 2h")  # until 12:00 Berlin
+    changed = (await user.say("/breaks 08:00-16:00"))[-1].text
+    assert "Next nudges: Tue 12:00" in changed
+    assert "(paused until 12:00)" in (await user.say("/settings"))[-1].text
