@@ -54,6 +54,24 @@ _SHORT_NAMES = {
     "vancouver": "America/Vancouver", "calgary": "America/Edmonton",
     "saigon": "Asia/Ho_Chi_Minh", "ho chi minh city": "Asia/Ho_Chi_Minh",
 }
+# US states by their usual zone, so "Portland, Oregon" works (Georgia is the country).
+_STATE_ZONES = {
+    "America/New_York": "connecticut delaware florida maine maryland massachusetts michigan "
+                        "new hampshire new jersey north carolina ohio pennsylvania rhode island "
+                        "south carolina vermont virginia west virginia indiana kentucky",
+    "America/Chicago": "alabama arkansas illinois iowa louisiana minnesota mississippi missouri "
+                       "oklahoma wisconsin texas kansas nebraska north dakota south dakota tennessee",
+    "America/Denver": "colorado montana new mexico utah wyoming idaho",
+    "America/Phoenix": "arizona",
+    "America/Los_Angeles": "california oregon washington state nevada",
+    "America/Anchorage": "alaska",
+    "Pacific/Honolulu": "hawaii",
+}
+_STATES = {
+    state: zone for zone, names in _STATE_ZONES.items()
+    for state in re.findall(r"new \w+|north \w+|south \w+|west \w+|rhode island|"
+                            r"washington state|\w+", names)
+}
 # Everyday names for countries whose iso3166.tab name differs.
 _COUNTRY_ALIASES = {
     "usa": "US", "us": "US", "u.s.": "US", "u.s.a.": "US", "america": "US",
@@ -198,7 +216,7 @@ def understand_zone(text: str) -> ZoneAnswer:
             return answer
     parts = [part.strip() for part in typed.split(",") if part.strip()] or [typed]
     for part in parts:
-        short = _SHORT_NAMES.get(_key(part))
+        short = _SHORT_NAMES.get(_key(part)) or _STATES.get(_key(part))
         if short is not None:
             return ZoneAnswer(ZoneInfo(short))
         # Countries first: tzdata's old links ("Japan", "Portugal") aren't the names to keep.

@@ -55,6 +55,7 @@ def test_est_follows_summer_time_in_new_york() -> None:
     ("India", "Asia/Kolkata"), ("LA", "America/Los_Angeles"), ("Berlin, Germany", "Europe/Berlin"),
     ("Germany", "Europe/Berlin"), ("Japan", "Asia/Tokyo"), ("UK", "Europe/London"),
     ("NYC", "America/New_York"), ("Paris, France", "Europe/Paris"),
+    ("Portland, Oregon", "America/Los_Angeles"), ("Austin, Texas", "America/Chicago"),
 ])
 def test_countries_and_short_names_map_to_their_zone(typed: str, key: str) -> None:
     answer = understand_zone(typed)
