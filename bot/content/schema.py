@@ -22,7 +22,9 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max
 LEVEL_IDS = ("prep", "high", "medium", "low", "floor", "reclined")
 
 # The only {placeholders} the bot fills in; any other brace would crash str.format at runtime.
-PLACEHOLDERS = {"hold_intro": {"seconds"}, "too_intense": {"level"}, "finished": {"level"}}
+PLACEHOLDERS = {"hold_intro": {"seconds"}, "too_intense": {"level"},
+                "too_intense_to_kneeling": {"level"}, "too_intense_before_pose": {"level"},
+                "finished": {"level"}}
 
 
 SAFETY_PLACEHOLDERS = {"heard": {"sign"}, "heard_where": {"sign", "where"}}
@@ -98,10 +100,13 @@ class SessionText(Strict):
     ease_rounds: int = Field(ge=1, le=10)
     hold_intro: NonEmpty
     times_up: NonEmpty
+    come_out: NonEmpty
     checkin_intensity: NonEmpty
     checkin_where: NonEmpty
     felt_areas: list[FeltArea] = Field(min_length=2)
     too_intense: NonEmpty
+    too_intense_to_kneeling: NonEmpty
+    too_intense_before_pose: NonEmpty
     stopped: NonEmpty
     finished: NonEmpty
 

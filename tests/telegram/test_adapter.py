@@ -56,7 +56,7 @@ async def test_full_session_by_buttons_and_the_next_level(tg: TelegramBot) -> No
     step = await tg.step(ALICE, "I'm in position")
     while "Tail tucked" not in sum(labels(step), []):
         first = labels(step)[0][0]
-        assert first in ("Next round", "Releasing has settled")
+        assert first in ("Next round", "Ready to hold still")
         step = await tg.step(ALICE, first)
     step = await tg.step(ALICE, "Tail tucked")
     assert "hold still for 45 seconds" in step["text"]
@@ -147,13 +147,13 @@ async def test_times_up_dm_check_in_button(tg: TelegramBot) -> None:
     tg.say(ALICE, "/hero")
     await tg.sent(ALICE.id, mark, markup=True)
     for label in ("All clear", "Bolster", "I'm in position", "Next round", "Next round",
-                  "Releasing has settled", "Tail tucked"):
+                  "Ready to hold still", "Tail tucked"):
         await tg.step(ALICE, label)
     tg.clock.advance(seconds=46)
     mark = tg.mark()
     assert await tg.runtime.coach.sweep() == 1
     times_up = await tg.sent(ALICE.id, mark, markup=True)
-    assert times_up["text"].startswith("Time's up.") and labels(times_up) == [["Check in", "Stop"]]
+    assert times_up["text"].startswith("Time's up.") and labels(times_up) == [["Check in"]]
     checkin = await tg.step(ALICE, "Check in")
     assert checkin["text"].startswith("How strong did that feel")
 

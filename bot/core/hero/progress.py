@@ -10,6 +10,10 @@ from bot.core.events import Reply
 from bot.core.hero import rules
 
 EVERY_DAY = frozenset(range(7))
+SHOWN_SESSIONS = 5
+# How each way a session ended reads in /progress.
+OUTCOME_WORDS = {"completed": "completed", "stopped": "stopped early",
+                 "abandoned": "left unfinished"}
 # Ten years back: far past any real streak, and an end to the walk when no weekday counts.
 _LOOKBACK_DAYS = 3660
 
@@ -27,6 +31,23 @@ def day_streak(days: set[date], today: date, counted: frozenset[int] = EVERY_DAY
                 break
             streak += 1
         day -= timedelta(days=1)
+    return streak
+
+
+def scheduled_streak(done: set[date], scheduled: set[date], today: date) -> int:
+    """Count the days in a row, back from today, on which a break was done.
+
+    Only the days something was scheduled then (a nudge went out) or done can break or add
+    to it, so changing the schedule's days later neither erases nor invents credit. Today
+    breaks nothing until it's over.
+    """
+    streak = 0
+    for day in sorted(done | scheduled, reverse=True):
+        if day > today or (day == today and day not in done):
+            continue
+        if day not in done:
+            break
+        streak += 1
     return streak
 
 
@@ -49,12 +70,16 @@ class Progress:
             f"Practice streak: {streak} day{'s' if streak != 1 else ''}",
             *extra,
         ]
-        history = await store.hero.history(turn.person.id, limit=5)
+        # A session that ended at the safety check (a stop, a flag, or never answered) had no
+        # practice in it, so it isn't listed.
+        history = [session for session in await store.hero.history(turn.person.id, limit=50)
+                   if session.outcome in OUTCOME_WORDS and session.step != "safety"]
+        history = history[:SHOWN_SESSIONS]
         if history:
             lines.append("\nLast sessions:")
             for session in history:
                 lines.append(self._line(session.started_at, zone, content.level(session.level).name,
-                                        session.intensity, session.outcome or ""))
+                                        session.intensity, OUTCOME_WORDS[session.outcome or ""]))
         else:
             lines.append("\nNo sessions yet. Type /hero to start your first one.")
         return [Reply("\n".join(lines))]
