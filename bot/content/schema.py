@@ -130,7 +130,6 @@ class SafetyText(Strict):
     heard_by_meaning: NonEmpty
     urgent: NonEmpty
     session_ended: NonEmpty
-    session_stopped: NonEmpty
     signs: dict[NonEmpty, NonEmpty] = Field(min_length=1)
 
     @field_validator(*SAFETY_PLACEHOLDERS)

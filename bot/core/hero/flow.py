@@ -20,6 +20,8 @@ STALE_AFTER = timedelta(hours=6)
 POSE_STEPS = ("props", "setup", "ease", "tuck", "hold")
 # Steps where the person is down in the pose and needs to be told how to come out of it.
 IN_POSE = ("ease", "tuck", "hold")
+# A session a warning sign ended, shown in /progress as "stopped for safety".
+SAFETY_STOPPED = "safety_stop"
 # A stop at the safety check: nothing was practised, so it isn't logged as a session.
 NOT_STARTED = "not-started"
 # Pressed from the "Time's up" message, which already said how to come out of the pose.
@@ -290,15 +292,16 @@ class HeroFlow:
         session = await self.s.store.hero.open_session(turn.person.id)
         if session is None:
             return []
-        in_pose = session.step in POSE_STEPS and session.step != "props"
+        in_pose = session.step in IN_POSE
         await self.s.store.timers.cancel(HOLD_TIMER, session.id)
         state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
         state.level = rules.easier(session.level)
         state.needs_safety_check, state.comfortable_streak = True, 0
         await self.s.store.hero.save_state(state, turn.now)
-        await self._close(session, "safety", turn)
-        words = self.s.content.safety
-        return [Reply(words.session_stopped if in_pose else words.session_ended, private=True)]
+        started = session.step != "safety"
+        await self._close(session, SAFETY_STOPPED if started else NOT_STARTED, turn)
+        text = self.s.content.safety.session_ended
+        return [Reply(f"{text}\n\n{self.words.come_out}" if in_pose else text, private=True)]
 
     async def on_timer(self, timer: Timer) -> None:
         """Tell the person their hold is over, if they are still holding."""

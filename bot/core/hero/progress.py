@@ -13,7 +13,7 @@ EVERY_DAY = frozenset(range(7))
 SHOWN_SESSIONS = 5
 # How each way a session ended reads in /progress.
 OUTCOME_WORDS = {"completed": "completed", "stopped": "stopped early",
-                 "abandoned": "left unfinished"}
+                 "abandoned": "left unfinished", "safety_stop": "stopped for safety"}
 # Ten years back: far past any real streak, and an end to the walk when no weekday counts.
 _LOOKBACK_DAYS = 3660
 
