@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sys
+import tempfile
+from pathlib import Path
 from typing import TextIO
 
 from bot.core.coach import Coach
@@ -14,6 +17,7 @@ from bot.core.events import (
     DeliveryResult,
     DeliveryStatus,
     Identity,
+    Image,
     Origin,
     Outbound,
     Reply,
@@ -28,13 +32,39 @@ class ConsoleChat:
     """One person chatting in this terminal; buttons are shown as `[n] Label`."""
 
     def __init__(self, coach: Coach, user: str, out: TextIO | None = None,
-                 interactive: bool | None = None) -> None:
+                 interactive: bool | None = None, images: bool = True) -> None:
         self.coach = coach
         self.identity = Identity(PLATFORM, user)
         self.out = out or sys.stdout
         self.interactive = sys.stdin.isatty() if interactive is None else interactive
+        self.images = images
         self.choices: list[Choice] = []
         self._message_id = 0
+        self._charts: Path | None = None
+
+    def close(self) -> None:
+        """Delete the charts this chat saved for viewing."""
+        if self._charts is not None:
+            shutil.rmtree(self._charts, ignore_errors=True)
+            self._charts = None
+
+    def _image_path(self, image: Image) -> Path:
+        if image.path is not None:
+            return image.path
+        # A terminal can't show a chart inline, so it is saved for the person at this console
+        # to open, in a folder only they can read, removed when the chat ends.
+        if self._charts is None:
+            self._charts = Path(tempfile.mkdtemp(prefix="herocoach-charts-"))
+        self._message_id += 1
+        path = self._charts / f"{self._message_id}-{image.name}"
+        path.write_bytes(image.read())
+        return path
+
+    def show_image(self, image: Image | None) -> None:
+        """Print where a picture can be opened (unless --no-images)."""
+        if image is None or not self.images:
+            return
+        print(f"     [picture: {self._image_path(image)}]", file=self.out, flush=True)
 
     def _next_id(self) -> str:
         self._message_id += 1
@@ -59,6 +89,7 @@ class ConsoleChat:
                 print(f"bot> (!) {reply.text}", file=self.out, flush=True)
             else:
                 self.show(reply.text, reply.choices)
+                self.show_image(reply.image)
 
     async def send(self, message: Outbound) -> DeliveryResult:
         """Deliver a message the bot sends on its own, while the prompt waits."""
@@ -67,6 +98,7 @@ class ConsoleChat:
         if self.interactive:
             print(file=self.out)
         self.show(message.text, message.choices)
+        self.show_image(message.image)
         if self.interactive:
             print(PROMPT, end="", file=self.out, flush=True)
         return DeliveryResult(DeliveryStatus.SENT, self._next_id())

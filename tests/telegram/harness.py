@@ -87,6 +87,16 @@ class TelegramBot:
         )
         return call.params
 
+    async def advance(self, user: User, label: str) -> JSON:
+        """Press a button, wait until its result is shown, and return the chat's last message.
+
+        Unlike `step` this also follows a step that arrives as a new message (a photo, or
+        the text after one).
+        """
+        await self.press(user, label)
+        await self.sync()
+        return self.emulator.sent_messages(user.id)[-1]
+
     async def step(self, user: User, label: str) -> JSON:
         """Press a button in the private chat and return the message after its in-place edit."""
         message = self.keyboard(user.id)

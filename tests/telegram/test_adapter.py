@@ -51,15 +51,15 @@ async def test_full_session_by_buttons_and_the_next_level(tg: TelegramBot) -> No
     props = await tg.step(ALICE, "All clear")
     assert labels(props)[0] == ["Bolster or stacked blocks (suggested)"]
     assert labels(props)[-1] == ["Too intense", "Stop"]
-    step = await tg.step(ALICE, "Bolster")
-    assert step["text"].startswith("Set up:")
-    step = await tg.step(ALICE, "I'm in position")
+    setup = await tg.advance(ALICE, "Bolster")
+    assert setup["caption"].startswith("Set up:") and "photo" in setup
+    step = await tg.advance(ALICE, "I'm in position")
     while "Tail tucked" not in sum(labels(step), []):
         first = labels(step)[0][0]
         assert first in ("Next round", "Releasing has settled")
-        step = await tg.step(ALICE, first)
-    step = await tg.step(ALICE, "Tail tucked")
-    assert "hold still for 45 seconds" in step["text"]
+        step = await tg.advance(ALICE, first)
+    hold = await tg.advance(ALICE, "Tail tucked")
+    assert "hold still for 45 seconds" in hold["text"]
     intensity = await tg.step(ALICE, "Done holding")
     rows = labels(intensity)
     assert rows[:2] == [["0", "1", "2", "3", "4", "5"], ["6", "7", "8", "9", "10"]]
@@ -67,7 +67,12 @@ async def test_full_session_by_buttons_and_the_next_level(tg: TelegramBot) -> No
     done = await tg.step(ALICE, "Front of thighs")
     assert "intensity 9/10" in done["text"] and "reply_markup" not in done
     assert "next time we'll start with more support (Prep: kneeling)" in done["text"]
-    assert where["message_id"] == safety["message_id"]  # the whole session edited one message
+    # Text steps edit one message; a picture arrives as a new photo and the text after it
+    # as a new message, and only the latest message keeps buttons.
+    kinds = ["photo" if "photo" in m else "text" for m in tg.emulator.sent_messages(ALICE.id)[1:]]
+    assert kinds == ["text", "photo", "text", "photo", "text"]
+    assert where["message_id"] == hold["message_id"]
+    assert sum("reply_markup" in m for m in tg.emulator.sent_messages(ALICE.id)) == 0
 
     mark = tg.mark()
     tg.say(ALICE, "/hero")
