@@ -128,7 +128,8 @@ class DiscordEmulator:
 
     async def start(self) -> None:
         """Listen on a free loopback port."""
-        app = web.Application()
+        # Room for uploads over the platforms' limits, so the limits are what refuses them.
+        app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, handle_signals=False)

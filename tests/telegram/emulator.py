@@ -142,7 +142,8 @@ class TelegramEmulator:
         return f"http://127.0.0.1:{self.port}/bot"
 
     async def __aenter__(self) -> Self:
-        app = web.Application()
+        # Room for uploads over the platforms' limits, so the limits are what refuses them.
+        app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()

@@ -60,6 +60,11 @@ class TelegramBot:
         await self.emulator.wait_for("sendMessage", wanted, since=since)
         return self.emulator.sent_messages(chat_id)[-1]
 
+    async def sent_photo(self, chat_id: int, since: int) -> JSON:
+        """Wait for a photo to `chat_id` and return it as stored."""
+        await self.emulator.wait_for("sendPhoto", lambda p: p.get("chat_id") == chat_id, since=since)
+        return self.emulator.sent_messages(chat_id)[-1]
+
     async def sync(self) -> None:
         """Return once every update injected so far has been handled (updates run in order)."""
         mark = self.mark()

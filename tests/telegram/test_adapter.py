@@ -89,14 +89,16 @@ async def test_faq_answer_is_a_reply_to_the_question(tg: TelegramBot) -> None:
     welcome = await tg.sent(ALICE.id, mark)
     mark = tg.mark()
     question = tg.emulator.inject(updates.reply_to(ALICE, "why should I tuck my tail?", welcome))
-    answer = await tg.sent(ALICE.id, mark, markup=True)
-    assert answer["text"].startswith('What does "tuck the tail" mean')
+    answer = await tg.sent_photo(ALICE.id, mark)  # the answer comes with the tail-tuck picture
+    assert answer["caption"].startswith('What does "tuck the tail" mean')
     assert answer["reply_to_message"]["message_id"] == question["message"]["message_id"]
     assert labels(answer) == [["👍 Helpful", "👎 Not quite"]]
     mark = tg.mark()
     await tg.press(ALICE, "👍")
-    await tg.emulator.wait_for("editMessageText", since=mark)
-    assert tg.emulator.sent_messages(ALICE.id)[-1]["text"].endswith("Thanks, glad it helped!")
+    await tg.emulator.wait_for("editMessageMedia", since=mark)
+    thanked = tg.emulator.sent_messages(ALICE.id)[-1]
+    assert thanked["caption"].endswith("Thanks, glad it helped!") and "reply_markup" not in thanked
+    assert thanked["photo"] == answer["photo"]  # the same picture, by its file_id
 
 
 async def coach_gets_question(tg: TelegramBot, text: str) -> tuple[JSON, JSON]:
@@ -153,13 +155,14 @@ async def test_times_up_dm_check_in_button(tg: TelegramBot) -> None:
     await tg.sent(ALICE.id, mark, markup=True)
     for label in ("All clear", "Bolster", "I'm in position", "Next round", "Next round",
                   "Releasing has settled", "Tail tucked"):
-        await tg.step(ALICE, label)
+        await tg.advance(ALICE, label)
     tg.clock.advance(seconds=46)
     mark = tg.mark()
     assert await tg.runtime.coach.sweep() == 1
-    times_up = await tg.sent(ALICE.id, mark, markup=True)
-    assert times_up["text"].startswith("Time's up.") and labels(times_up) == [["Check in", "Stop"]]
-    checkin = await tg.step(ALICE, "Check in")
+    times_up = await tg.sent_photo(ALICE.id, mark)  # with the coming-out picture
+    assert times_up["caption"].startswith("Time's up.") and labels(times_up) == [["Check in", "Stop"]]
+    assert tg.emulator.calls_to("sendPhoto")[-1]["photo"].filename == "coming-out.png"
+    checkin = await tg.advance(ALICE, "Check in")
     assert checkin["text"].startswith("How strong did that feel")
 
 
@@ -226,7 +229,7 @@ async def test_stranger_press_in_group_gets_an_alert(tg: TelegramBot) -> None:
     link = await tg.sent(GROUP["id"], mark)
     mark = tg.mark()
     question = tg.emulator.inject(updates.reply_to(ALICE, "why tuck the tail?", link))
-    answer = await tg.sent(GROUP["id"], mark, markup=True)
+    answer = await tg.sent_photo(GROUP["id"], mark)
     assert answer["reply_to_message"]["message_id"] == question["message"]["message_id"]
     mark = tg.mark()
     answered = await tg.press(BOB, "👍", answer)
@@ -234,7 +237,7 @@ async def test_stranger_press_in_group_gets_an_alert(tg: TelegramBot) -> None:
     await tg.sync()
     after = tg.emulator.sent_messages(GROUP["id"])
     assert [m for m in after if m["message_id"] == answer["message_id"]] == [answer]
-    assert not [c for c in tg.emulator.calls[mark:] if c.method == "editMessageText"]
+    assert not [c for c in tg.emulator.calls[mark:] if c.method.startswith("edit")]
 
 
 async def test_long_text_is_split_with_buttons_on_the_last_part(tg: TelegramBot) -> None:

@@ -89,25 +89,25 @@ async def test_a_caption_too_long_sends_the_photo_then_the_text_with_buttons(tg:
     assert result.status is DeliveryStatus.SENT
     photo, words = tg.emulator.sent_messages(ALICE.id)[-2:]
     assert "photo" in photo and "caption" not in photo and "reply_markup" not in photo
-    assert words["text"] == text.strip() and labels(words) == [["Check in"]]
+    assert words["text"] == text and labels(words) == [["Check in"]]
 
 
 async def test_the_emulator_refuses_what_telegram_refuses(tg: TelegramBot) -> None:
     tg.emulator.add_chat(ALICE.private_chat)
     bot = tg.adapter.application.bot
     png = tg.runtime.content.picture("images/floor.svg").read()
-    with pytest.raises(BadRequest, match="caption is too long"):
+    with pytest.raises(BadRequest, match="(?i)caption is too long"):
         await bot.send_photo(ALICE.id, png, caption="x" * 1025)
-    with pytest.raises(BadRequest, match="wrong file identifier"):
+    with pytest.raises(BadRequest, match="(?i)wrong file identifier"):
         await bot.send_photo(ALICE.id, "AgAC-never-uploaded")
     for size in ((9000, 1200), (2100, 100)):
         buffer = io.BytesIO()
         PillowImage.new("RGB", size).save(buffer, "PNG")
-        with pytest.raises(BadRequest, match="PHOTO_INVALID_DIMENSIONS"):
+        with pytest.raises(BadRequest, match="(?i)PHOTO_INVALID_DIMENSIONS"):
             await bot.send_photo(ALICE.id, buffer.getvalue())
-    with pytest.raises(BadRequest, match="IMAGE_PROCESS_FAILED"):
+    with pytest.raises(BadRequest, match="(?i)IMAGE_PROCESS_FAILED"):
         await bot.send_photo(ALICE.id, b"not a picture")
-    with pytest.raises(BadRequest, match="file is too big"):
+    with pytest.raises(BadRequest, match="(?i)file is too big"):
         await bot.send_photo(ALICE.id, png + b"\0" * 10_000_000)
 
 
