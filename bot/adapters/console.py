@@ -60,11 +60,6 @@ class ConsoleChat:
         path.write_bytes(image.read())
         return path
 
-    def show_image(self, image: Image | None) -> None:
-        """Print where a picture can be opened (unless --no-images)."""
-        if image is None or not self.images:
-            return
-        print(f"     [picture: {self._image_path(image)}]", file=self.out, flush=True)
 
     def _next_id(self) -> str:
         self._message_id += 1
@@ -74,9 +69,11 @@ class ConsoleChat:
         user = self.identity.user_id
         return Origin(self.identity, user, self._next_id(), is_private=True, display_name=user)
 
-    def show(self, text: str, choices: list[Choice]) -> None:
-        """Print one bot message and make its buttons the ones a number presses."""
+    def show(self, text: str, choices: list[Choice], image: Image | None = None) -> None:
+        """Print one bot message (and where its picture is) and make its buttons the ones a number presses."""
         lines = [f"bot> {text}".replace("\n", "\n     ")]
+        if image is not None and self.images:
+            lines.append(f"     [picture: {self._image_path(image)}]")
         lines += [f"  [{n}] {choice.label}" for n, choice in enumerate(choices, start=1)]
         print("\n".join(lines), file=self.out, flush=True)
         # Numbers always mean the buttons of the latest message, as a reader would expect.
@@ -88,8 +85,7 @@ class ConsoleChat:
             if reply.alert:
                 print(f"bot> (!) {reply.text}", file=self.out, flush=True)
             else:
-                self.show(reply.text, reply.choices)
-                self.show_image(reply.image)
+                self.show(reply.text, reply.choices, reply.image)
 
     async def send(self, message: Outbound) -> DeliveryResult:
         """Deliver a message the bot sends on its own, while the prompt waits."""
@@ -97,8 +93,7 @@ class ConsoleChat:
             return DeliveryResult(DeliveryStatus.FAILED, detail="not the person at this console")
         if self.interactive:
             print(file=self.out)
-        self.show(message.text, message.choices)
-        self.show_image(message.image)
+        self.show(message.text, message.choices, message.image)
         if self.interactive:
             print(PROMPT, end="", file=self.out, flush=True)
         return DeliveryResult(DeliveryStatus.SENT, self._next_id())
