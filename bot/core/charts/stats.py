@@ -70,7 +70,8 @@ def render(data: StatsData) -> bytes:
     style(right, "Questions by outcome")
     names = sorted(data.outcomes, key=lambda name: -data.outcomes[name])
     counts = [data.outcomes[name] for name in names]
-    right.barh(range(len(names)), counts, color=CALM)
+    bars = right.barh(range(len(names)), counts, color=CALM)
+    right.bar_label(bars, padding=4, fontsize=13, color=INK)
     right.set_yticks(range(len(names)), [OUTCOME_WORDS.get(n, n.replace("_", " ")) for n in names])
     right.invert_yaxis()
     right.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
