@@ -18,6 +18,10 @@ from pydantic import (
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ShortLabel = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=40)]
+# An SVG under content/, named relative to it with forward slashes (e.g. images/high.svg).
+ImageFile = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9/_-]*\.svg$", max_length=100)]
+# Discord allows 1,024 characters of attachment description; a useful alt text is a sentence or two.
+AltText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=1000)]
 
 LEVEL_IDS = ("prep", "high", "medium", "low", "floor", "reclined")
 
@@ -69,6 +73,20 @@ class Cues(Strict):
     no_hinge: NonEmpty
 
 
+class Illustration(Strict):
+    """A picture: its editable source in content/ (the PNG beside it is rendered from it) and alt text."""
+
+    file: ImageFile
+    alt: AltText
+
+
+class Pictures(Strict):
+    """The illustrations that are not one level's set-up."""
+
+    tail_tuck: Illustration
+    coming_out: Illustration
+
+
 class Level(Strict):
     """One rung of the Virasana progression, from most support to least."""
 
@@ -80,6 +98,7 @@ class Level(Strict):
     setup: list[NonEmpty] = Field(min_length=1)
     cues: Cues
     hold_seconds: int = Field(ge=10, le=300)
+    illustration: Illustration
     optional: bool = False
 
 
@@ -142,7 +161,13 @@ class Progression(Strict):
     """The whole `/hero` progression: the session words and the ordered levels."""
 
     session: SessionText
+    pictures: Pictures
     levels: list[Level] = Field(min_length=2)
+
+    def illustrations(self) -> list[Illustration]:
+        """Return every illustration the progression names: each level's, then the others."""
+        return [*(level.illustration for level in self.levels),
+                self.pictures.tail_tuck, self.pictures.coming_out]
 
     @field_validator("levels")
     @classmethod
@@ -164,6 +189,8 @@ class FaqEntry(Strict):
     question: NonEmpty
     alternatives: list[NonEmpty] = Field(default_factory=list)
     tags: list[NonEmpty] = Field(default_factory=list)
+    # An illustration from progression.yaml shown with the answer (its alt text lives there).
+    illustration: ImageFile | None = None
     answer: NonEmpty
 
     @field_validator("answer")

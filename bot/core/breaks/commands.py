@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from collections import Counter
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core import texts
@@ -251,6 +252,12 @@ class BreaksCommands:
                 state += self._paused_words(s, turn)
             lines.append(f"{name}: {state}")
         return lines
+
+    async def breaks_per_day(self, turn: Turn) -> dict[date, int]:
+        """Return how many breaks the person did on each local day of the last 60 days."""
+        zone = self.zone(turn)
+        done = await self.s.store.schedules.done_times(turn.person.id, turn.now - timedelta(days=60))
+        return dict(Counter(moment.astimezone(zone).date() for moment in done))
 
     async def progress_lines(self, turn: Turn) -> list[str]:
         """Add breaks done this week and the break streak to /progress."""

@@ -53,6 +53,7 @@ class HeroFlow:
         """Return the message for the step the session is on."""
         words, level = self.words, self._level(session)
         step = session.step
+        image = None
         if step == "safety":
             text = words.safety_check
             choices = [self._button(session, "All clear, let's start", "ok"),
@@ -63,6 +64,7 @@ class HeroFlow:
             numbered = "\n".join(f"{i}. {line}" for i, line in enumerate(level.setup, start=1))
             text = f"Set up: {level.name}\n{level.props}\n\n{numbered}"
             choices = [self._button(session, "I'm in position", "ok")]
+            image = self.s.content.picture(level.illustration.file)
         elif step == "ease":
             total = words.ease_rounds
             text = f"Ease in and out, round {session.round} of {total}.\n{level.cues.ease}"
@@ -73,6 +75,7 @@ class HeroFlow:
         elif step == "tuck":
             text = f"{level.cues.tuck_tail}\n\n{level.cues.no_hinge}"
             choices = [self._button(session, "Tail tucked", "ok")]
+            image = self.s.content.picture(self.s.content.progression.pictures.tail_tuck.file)
         elif step == "hold":
             text = words.hold_intro.format(seconds=level.hold_seconds)
             choices = [self._button(session, "Done holding", "ok")]
@@ -87,7 +90,7 @@ class HeroFlow:
             choices = [self._button(session, "Yes, lower it next time", "lower"),
                        self._button(session, "Stay at this height", "stay")]
             return Reply(text, choices, edit=True, private=True)
-        return Reply(text, [*choices, *self._exits(session)], edit=True, private=True)
+        return Reply(text, [*choices, *self._exits(session)], edit=True, private=True, image=image)
 
     def _props(self, session: HeroSession, level: Level) -> tuple[str, list[Choice]]:
         swaps = f"\nAt home you could use {', '.join(level.substitutes)}." if level.substitutes else ""
@@ -312,10 +315,12 @@ class HeroFlow:
         if self.s.clock.now() - timer.due_at > timedelta(minutes=10):
             log.info("skipping stale hold timer %s", timer.id)
             return
+        coming_out = self.s.content.progression.pictures.coming_out.file
         result = await self.s.delivery.send(Outbound(
             to=person.identity, chat_id=person.chat_id,
             text=f"{self.words.times_up} {self.words.come_out}",
             choices=[self._button(session, "Check in", "ok", AFTER_TIMES_UP)],
+            image=self.s.content.picture(coming_out),
         ))
         if not result.ok:
             log.info("time's up for session %s not delivered: %s", session.id, result.status)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.charts import draw
+from bot.core.charts import progress as chart
 from bot.core.context import Services, Turn
-from bot.core.events import Reply
+from bot.core.events import Image, Reply
 from bot.core.hero import rules
 
 EVERY_DAY = frozenset(range(7))
@@ -57,8 +59,9 @@ class Progress:
     def __init__(self, services: Services) -> None:
         self.s = services
 
-    async def summary(self, turn: Turn, zone: ZoneInfo, extra: list[str]) -> list[Reply]:
-        """Return the `/progress` message."""
+    async def summary(self, turn: Turn, zone: ZoneInfo, extra: list[str],
+                      breaks: dict[date, int] | None = None) -> list[Reply]:
+        """Return the `/progress` message, with a chart once there is something to chart."""
         store, content = self.s.store, self.s.content
         state = await store.hero.state(turn.person.id, rules.FIRST_LEVEL)
         completed = await store.hero.completed_times(turn.person.id)
@@ -82,7 +85,25 @@ class Progress:
                                         session.intensity, OUTCOME_WORDS[session.outcome or ""]))
         else:
             lines.append("\nNo sessions yet. Type /hero to start your first one.")
-        return [Reply("\n".join(lines))]
+        data = await self._chart_data(turn, zone, breaks or {})
+        if not data.sessions and not data.breaks:
+            return [Reply("\n".join(lines))]
+        words = chart.summary(data)
+        png = await draw(chart.render, data)
+        lines.append(f"\n{words}")
+        return [Reply("\n".join(lines), image=Image("progress.png", words, data=png))]
+
+    async def _chart_data(self, turn: Turn, zone: ZoneInfo, breaks: dict[date, int]) -> chart.ProgressData:
+        levels = self.s.content.progression.levels
+        index = {level.id: n for n, level in enumerate(levels)}
+        # Short names keep the axis readable: "Prep: kneeling" -> "Prep", "Reclined (optional)" -> "Reclined".
+        names = [level.name.split(":")[0].split(" (")[0] for level in levels]
+        points = [
+            chart.SessionPoint((s.ended_at or s.started_at).astimezone(zone).date(),
+                               index.get(s.level, 0), s.intensity)
+            for s in await self.s.store.hero.completed(turn.person.id)
+        ]
+        return chart.ProgressData(turn.now.astimezone(zone).date(), names, points, breaks)
 
     @staticmethod
     def _line(when: datetime, zone: ZoneInfo, level: str, intensity: int | None, outcome: str) -> str:
