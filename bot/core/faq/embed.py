@@ -239,7 +239,7 @@ def _load_vectors(path: Path | None, fingerprint: str) -> dict[str, Vectors]:
             texts, vectors = saved["texts"], saved["vectors"]
             made_by = str(saved["model"]) if "model" in saved.files else ""
     except (OSError, ValueError, KeyError) as error:
-        log.warning("ignoring unreadable sentence vectors %s: %s", path, error)
+        log.warning("ignoring unreadable sentence cache %s: %s", path, error)
         return {}
     if made_by != fingerprint:
         log.info("ignoring %s: made by another model or encoder revision", path)
