@@ -157,6 +157,9 @@ def test_bad_thresholds_and_no_entries_are_rejected(entries):
      "🧘" * 3_000, "ǅ ﬁ ß İ", "٣٤٥", "\ud800".encode("utf-8", "surrogatepass").decode("utf-8", "replace")],
 )
 def test_odd_input_never_crashes_and_stays_fast(matcher, text):
+    # With the content's vectors shipped, the model's layers load on the first question
+    # rather than while the matcher is built: that one-off load isn't what is timed here.
+    matcher.match("warm up the sentence model")
     start = time.perf_counter()
     verdict = matcher.match(text)
     assert time.perf_counter() - start < 0.5
