@@ -10,7 +10,7 @@ WRITERS = [*TUNING, SETS / "eval_dev.jsonl"]
 
 # How far the shipped setting's objective may fall below the best tune finds today before
 # it must be re-tuned. The objective is the worse of on-topic top-1 and off-topic refusal
-# over ~1,500 and ~480 questions, so one off-topic question is 0.2 points. Tune chooses
+# over 1,299 and 388 questions, so one off-topic question is a quarter of a point. Tune chooses
 # on a plateau (scores smoothed over neighbouring thresholds), not at the single best
 # point, and a new entry or a few new examples move that plateau by a question or two.
 # The leave-one-writer-out figures differ by several points from writer to writer, so a
