@@ -16,7 +16,8 @@ from bot.faq_tools.evaluate import EvalReport, evaluate
 from tests.faq_tools.conftest import cases
 
 # A chat reply's budget: the sentence model costs ~7 ms a question on two cores, and
-# shared CI machines are noisy, so this catches a real slowdown, not jitter.
+# shared CI machines are noisy, so this catches a real slowdown, not jitter. Checked last
+# in each test, so an overloaded machine never hides a figure's result.
 _LATENCY_P99_MS = 50.0
 
 # Tuned sets' gates sit this far below the figure measured on the unseen questions. Those
@@ -69,11 +70,11 @@ def test_tuned_set_on_the_questions_the_matcher_does_not_hold(matcher, words_mat
     labelled = cases(name)
     report = evaluate(matcher, labelled)
     _assert_unseen_within_tolerance(report, ours)
-    assert report.herocoach.latency_p99_ms < _LATENCY_P99_MS
     assert report.baseline.safety_recall == 0.0
     words_report = evaluate(words_matcher, labelled)
     _assert_unseen_within_tolerance(words_report, words)
     assert report.herocoach.top1_on_topic >= words_report.herocoach.top1_on_topic
+    assert report.herocoach.latency_p99_ms < _LATENCY_P99_MS
 
 
 def _assert_targets(report: EvalReport) -> None:
@@ -81,7 +82,6 @@ def _assert_targets(report: EvalReport) -> None:
     assert ours.top1_on_topic >= 0.90
     assert ours.offtopic_refused >= 0.90
     assert ours.safety_recall == 1.0
-    assert ours.latency_p99_ms < _LATENCY_P99_MS
     assert ours.top1_on_topic > report.baseline.top1_on_topic
     assert report.baseline.safety_recall == 0.0
 
@@ -98,10 +98,10 @@ def test_safety_round11_figures(matcher, words_matcher):
     assert report.red_flag == 60 and report.on_topic == 40
     assert ours.safety_recall == 1.0
     assert ours.top1_on_topic >= 0.90
-    assert ours.latency_p99_ms < _LATENCY_P99_MS
     assert report.baseline.safety_recall == 0.0
     words = evaluate(words_matcher, labelled).herocoach
     assert words.safety_recall >= 0.93
+    assert ours.latency_p99_ms < _LATENCY_P99_MS
 
 
 def test_heldout_round12_figures(matcher, words_matcher):
@@ -121,3 +121,4 @@ def test_heldout_round12_figures(matcher, words_matcher):
     words = evaluate(words_matcher, labelled).herocoach
     assert words.top1_on_topic >= 0.89
     assert words.offtopic_refused >= 0.925
+    assert report.herocoach.latency_p99_ms < _LATENCY_P99_MS
