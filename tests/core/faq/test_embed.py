@@ -50,7 +50,8 @@ def test_batched_and_single_encodings_agree():
 
 
 def _project_texts():
-    texts = [json.loads(line)["q"] for path in sorted(HERE.glob("**/*.jsonl"))
+    sets = HERE.parents[1] / "faq_tools"
+    texts = [json.loads(line)["q"] for path in sorted(sets.glob("**/*.jsonl"))
              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     examples = HERE.parents[2] / "content" / "faq-examples.jsonl"
     texts += [json.loads(line)["q"] for line in examples.read_text(encoding="utf-8").splitlines()]
