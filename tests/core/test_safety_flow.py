@@ -35,7 +35,7 @@ async def test_a_red_flag_during_the_hold_ends_the_session_with_no_times_up(worl
     await ann.say("/hero")
     await ann.press("All clear")
     await ann.press(0)  # the suggested prop
-    for label in ("I'm in position", "Next round", "Next round", "Releasing", "Tail tucked"):
+    for label in ("I'm in position", "Next round", "Next round", "Ready to hold", "Tail tucked"):
         await ann.press(label)
     session = await world.runtime.store.hero.open_session(1)
     assert session is not None and session.step == "hold"

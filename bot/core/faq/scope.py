@@ -102,10 +102,16 @@ class Reading:
         """Return the tokens joined by single spaces, the form patterns read."""
         return " ".join(self.tokens)
 
+    @cached_property
+    def _clauses(self) -> dict[int, list[str]]:
+        clauses: dict[int, list[str]] = {}
+        for token, clause in zip(self.tokens, self.clause_of, strict=True):
+            clauses.setdefault(clause, []).append(token)
+        return clauses
+
     def clause(self, index: int) -> list[str]:
         """Return the tokens of the clause token `index` is in."""
-        return [t for t, c in zip(self.tokens, self.clause_of, strict=True)
-                if c == self.clause_of[index]]
+        return self._clauses[self.clause_of[index]]
 
     def negated(self, index: int, symptom: Callable[[str], bool]) -> bool:
         """Return whether a negator in the same clause covers the token at `index`."""

@@ -347,8 +347,8 @@ def assess(text: str) -> tuple[RedFlag | None, str]:
         else:
             kept.append((sign, index))
     clauses = {triage.reading.clause_of[i] for i in set_aside}
-    clauses |= {triage.reading.clause_of[i] for i in range(len(triage.tokens))
-                if triage.reading.led_by_someone_else(i)}
+    firsts = {clause: i for i, clause in reversed(list(enumerate(triage.reading.clause_of)))}
+    clauses |= {clause for clause, i in firsts.items() if triage.reading.led_by_someone_else(i)}
     dropped = {i for i, clause in enumerate(triage.reading.clause_of) if clause in clauses}
     if not kept:
         return None, triage.reading.without(dropped) if dropped else text
