@@ -61,7 +61,7 @@ async def test_the_set_up_step_is_a_photo_with_its_steps_and_buttons_then_reused
 async def test_the_tuck_cue_comes_with_its_picture(tg: TelegramBot) -> None:
     await to_setup(tg, ALICE)
     step = await tg.advance(ALICE, "I'm in position")
-    while labels(step)[0][0] in ("Next round", "Releasing has settled"):
+    while labels(step)[0][0] in ("Next round", "Ready to hold still"):
         step = await tg.advance(ALICE, labels(step)[0][0])
     assert labels(step)[0] == ["Tail tucked"]
     assert step["caption"].startswith("Once you're seated, let your tailbone drop")
