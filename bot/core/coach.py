@@ -18,8 +18,8 @@ from bot.core.events import ButtonPress, Command, InboundEvent, Reply, ReplyToBo
 from bot.core.hero.flow import HOLD_TIMER, HeroFlow
 from bot.core.hero.progress import Progress
 from bot.core.models import Timer
-from bot.core.questions.asking import Asking
 from bot.core.questions import smalltalk
+from bot.core.questions.asking import Asking
 from bot.core.questions.inbox import Inbox
 
 log = logging.getLogger(__name__)
