@@ -46,9 +46,9 @@ _COMMA = re.compile(r"\s*,+\s*")
 
 _OTHERS = frozenset({
     "wife", "husband", "partner", "girlfriend", "boyfriend", "gf", "bf", "hubby", "fiance",
-    "fiancee", "mum", "mom", "mother", "mam", "dad", "father", "sister", "sis", "brother", "bro",
-    "son", "daughter", "kid", "kids", "child", "children", "friend", "friends", "mate", "mates",
-    "buddy", "colleague", "colleagues", "coworker", "coworkers", "workmate", "boss", "client",
+    "fiancee", "mum", "mom", "mother", "mam", "dad", "father", "sister", "brother",
+    "son", "daughter", "kid", "kids", "child", "children", "friend", "friends",
+    "colleague", "colleagues", "coworker", "coworkers", "workmate", "boss", "client",
     "clients", "student", "students", "patient", "patients", "neighbour", "neighbor", "aunt",
     "auntie", "uncle", "nan", "nana", "gran", "grandma", "grandmother", "grandad", "grandpa",
     "grandfather", "cousin", "niece", "nephew", "flatmate", "roommate", "housemate", "bestie",
@@ -77,6 +77,10 @@ _BODY_PARTS = ("lower back", "foot", "feet", "toes", "toe", "legs", "leg", "knee
                "calves", "calf", "thighs", "thigh", "shins", "shin", "ankles", "ankle", "hips",
                "hip", "back", "groin", "heels", "heel", "hamstrings", "hamstring", "quads", "quad",
                "arms", "arm", "hands", "hand", "fingers", "chest", "bum", "buttock", "buttocks")
+
+
+# Words that also address the reader ("bro, my knee..."): another person only after "my".
+_OTHERS_AFTER_MY = frozenset({"mate", "mates", "bro", "sis", "buddy", "bestie"})
 
 
 def _names_another(words: list[str]) -> bool:
@@ -145,7 +149,8 @@ class Reading:
         j = index
         while j >= 0 and self.clause_of[j] == clause:
             word = self.tokens[j]
-            if _names_another([word]):
+            if _names_another([word]) or (word in _OTHERS_AFTER_MY and j > 0
+                                          and self.tokens[j - 1] in {"my", "our", "a"}):
                 return True
             if word in _FIRST_PERSON or (word == "my" and not _names_another(
                     list(self.tokens[j + 1:j + 3]))):

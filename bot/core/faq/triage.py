@@ -199,6 +199,9 @@ _PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
 _LIST_SYMPTOMS = frozenset({"pins", "needles", "needle", "bladder", "bowel", "bowels", "control",
                             "loss", "weakness", "drop", "chest", "pain", "pains", "painful", "ache",
                             "aches", "hurt", "hurts", "twinge", "twinges"})
+# Someone else's sign still matters when they are about to do the pose ("is it ok for her?").
+_FOR_THEM = re.compile(r"\b(?:do|doing|try|trying)\s+(?:this|it|hero|the\s+pose)\b|\bbackbend"
+                       r"|\bhero\b|\bpose\b|\bkneel\w*|\bfor\s+(?:her|him|them)\b")
 # Denied mishaps ("haven't had any injuries", "I didn't fall") are left out of the meaning check too.
 _MISHAPS = frozenset({"injury", "injuries", "injured", "fall", "fell", "fallen", "hurt", "hurts",
                       "sore", "surgery", "op", "operation", "accident", "accidents"})
@@ -323,8 +326,10 @@ class _Triage:
         yield from self._phrase_hits()
 
     def set_aside(self, sign: str, index: int) -> bool:
-        """Return whether a sign is negated, about someone else, or a settled past."""
-        return (self.negated(index) or self.reading.about_someone_else(index)
+        """Return whether a sign is negated, about someone else who won't do the pose, or past."""
+        someone_else = self.reading.about_someone_else(index) and not _FOR_THEM.search(
+            self.reading.text)
+        return (self.negated(index) or someone_else
                 or (sign in _PAST_CAN_SETTLE and self.reading.long_ago))
 
 
