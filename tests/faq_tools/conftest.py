@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-import pytest
-
-from bot.core.faq import FaqMatcher, load_examples, load_faq
 from bot.faq_tools.evaluate import EvalCase, load_cases
+
+# The shipped FAQ and its two matchers: the same module-scoped fixtures the core's FAQ tests use.
+from tests.core.faq.conftest import entries, examples, matcher, words_matcher  # noqa: F401
 
 SETS = Path(__file__).parent
 # One file per writer's batch; every one of them has informed the matcher's settings.
@@ -18,23 +18,3 @@ def cases(name: str) -> list[EvalCase]:
 
 def tuning_cases() -> list[EvalCase]:
     return [case for path in TUNING for case in load_cases(path)]
-
-
-@pytest.fixture(scope="module")
-def entries():
-    return load_faq()
-
-
-@pytest.fixture(scope="module")
-def examples(entries):
-    return load_examples(entries)
-
-
-@pytest.fixture(scope="module")
-def matcher(entries, examples):
-    return FaqMatcher(entries, examples)
-
-
-@pytest.fixture(scope="module")
-def words_matcher(entries, examples):
-    return FaqMatcher(entries, examples, words_only=True)
