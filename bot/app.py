@@ -30,6 +30,13 @@ class Runtime:
     coach: Coach
     matcher: BackgroundMatcher
 
+    async def stop_sending(self, grace: float) -> None:
+        """Claim nothing new; give the sweep in flight `grace` seconds, then hold back the rest.
+
+        What the sweep has not sent by then is released, so it goes out after the restart.
+        """
+        await self.clockwork.stop(grace, cut=self.router.hold)
+
     async def close(self) -> None:
         """Stop the clock, the matching thread and the database."""
         await self.clockwork.stop()

@@ -13,6 +13,8 @@ log = logging.getLogger(__name__)
 
 Sweep = Callable[[], Awaitable[int]]
 SWEEP_EVERY = timedelta(seconds=20)
+# After the grace, how long a sweep told to stop has to record its outcomes and release claims.
+CUT_SETTLE = 2.0
 
 
 class Clockwork:
@@ -66,16 +68,28 @@ class Clockwork:
             coalesce=True, misfire_grace_time=None,
         )
 
-    async def stop(self, grace: float = 5.0) -> None:
-        """Stop ticking, and let a sweep in progress finish (for up to `grace` seconds)."""
+    async def stop(self, grace: float = 5.0, cut: Callable[[], None] | None = None) -> None:
+        """Stop ticking, and let a sweep in progress finish (for up to `grace` seconds).
+
+        When the grace runs out, `cut` tells the sweep to send no more, and it gets a moment
+        to record what it sent and release the rest.
+        """
         if self.scheduler is None:
             return
         # Shutting APScheduler down cancels running coroutine jobs, which could cut a sweep
         # between claiming and sending; so stop new ticks first and let the current one end.
         self.scheduler.pause()
-        try:
-            await asyncio.wait_for(self._idle.wait(), grace)
-        except TimeoutError:
-            log.warning("a sweep was still running at shutdown")
+        if not await self._settle(grace) and cut is not None:
+            log.info("the sweep is still sending at shutdown; the rest waits for the restart")
+            cut()
+            if not await self._settle(CUT_SETTLE):
+                log.warning("a sweep was still running at shutdown")
         self.scheduler.shutdown(wait=False)
         self.scheduler = None
+
+    async def _settle(self, seconds: float) -> bool:
+        try:
+            await asyncio.wait_for(self._idle.wait(), seconds)
+        except TimeoutError:
+            return False
+        return True

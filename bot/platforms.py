@@ -13,6 +13,9 @@ from bot.app import Runtime, open_or_explain
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
+# How long work in flight may go on after SIGTERM: with the adapters' own close-down after it,
+# a stop fits inside the 10 s that Docker and systemd allow by default before SIGKILL.
+GRACE = 6.0
 
 
 def build_adapters(runtime: Runtime, settings: Settings) -> list[PlatformAdapter]:
@@ -44,21 +47,51 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -
     code = 0
     try:
         for adapter in adapters:
-            runtime.router.register(adapter.platform, adapter, getattr(adapter, "limits", None))
+            runtime.router.register(adapter.platform, adapter)
             await adapter.start()
             started.append(adapter)
             log.info("%s connected", adapter.platform)
         runtime.clockwork.start()
-        await stop.wait()
+        await _until_stopped(stop, started)
         log.info("shutting down")
     except BadToken as exc:
         print(f"herocoach: {exc}", file=sys.stderr)
         code = 2
     finally:
-        for adapter in reversed(started):
-            try:
-                await adapter.stop()
-            except Exception:
-                log.exception("error while stopping %s", adapter.platform)
-        await runtime.close()
+        await _wind_down(runtime, started)
     return code
+
+
+async def _until_stopped(stop: asyncio.Event, adapters: list[PlatformAdapter]) -> None:
+    """Return on SIGTERM/SIGINT; raise BadToken when a platform refuses the token mid-run."""
+    waits = {asyncio.ensure_future(stop.wait())}
+    waits |= {asyncio.ensure_future(adapter.failed()) for adapter in adapters}
+    try:
+        done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waits:
+            waiter.cancel()
+    for finished in done:
+        result = finished.result()
+        if isinstance(result, BadToken):
+            raise result
+
+
+async def _wind_down(runtime: Runtime, adapters: list[PlatformAdapter]) -> None:
+    """Stop in the order that loses nothing: intake, then work in flight, then connections, then DB.
+
+    No new updates or claims are taken; updates being handled and the sweep being sent get
+    GRACE seconds; what the sweep has not sent by then is released for after the restart.
+    Only then do the platforms' HTTP clients close, so nothing is sent into a closed client.
+    """
+    stopping = [runtime.stop_sending(GRACE)]
+    stopping += [adapter.quiesce(GRACE) for adapter in adapters]
+    for failure in await asyncio.gather(*stopping, return_exceptions=True):
+        if isinstance(failure, Exception):
+            log.warning("while stopping: %s", failure)
+    for adapter in reversed(adapters):
+        try:
+            await adapter.stop()
+        except Exception:
+            log.exception("error while stopping %s", adapter.platform)
+    await runtime.close()

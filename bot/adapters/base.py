@@ -20,6 +20,14 @@ class PlatformAdapter(Protocol):
         """Connect and begin receiving updates; raise BadToken when the token is refused."""
         ...
 
+    async def failed(self) -> BadToken:
+        """Return once the platform refuses the token while running (never, while all is well)."""
+        ...
+
+    async def quiesce(self, grace: float) -> None:
+        """Take no new updates, and let those being handled finish for up to `grace` seconds."""
+        ...
+
     async def stop(self) -> None:
         """Disconnect cleanly."""
         ...

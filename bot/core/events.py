@@ -152,8 +152,9 @@ class DeliveryStatus(StrEnum):
 
     SENT = "sent"
     UNREACHABLE = "unreachable"
-    RATE_LIMITED = "rate_limited"
     FAILED = "failed"
+    # Not attempted (the bot is stopping): send it again later, it has not been seen.
+    NOT_SENT = "not_sent"
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +164,6 @@ class DeliveryResult:
     status: DeliveryStatus
     message_id: str | None = None
     detail: str = ""
-    retry_after: float = 0.0
 
     @property
     def ok(self) -> bool:

@@ -198,6 +198,37 @@ class Schedules(Base):
         if outcomes:
             await asyncio.to_thread(self._record_sync, outcomes)
 
+    def _release_sync(self, claims: Sequence[Claim]) -> None:
+        with self._sweeper_lock:
+            con = self._connection()
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                for claim in claims:
+                    gone = con.execute("DELETE FROM nudges WHERE id = ? AND status = 'claimed'",
+                                       (claim.nudge_id,)).rowcount
+                    if not gone:
+                        continue
+                    if claim.kind == "note":
+                        con.execute("UPDATE schedules SET next_due_at = ?, paused_reason = NULL"
+                                    " WHERE id = ? AND paused_reason = 'ignored'",
+                                    (to_db(claim.due_at), claim.schedule_id))
+                        continue
+                    streak = 1 if claim.kind in ("break", "catchup") else 0
+                    con.execute(
+                        "UPDATE schedules SET next_due_at = ?, sent_count = MAX(sent_count - 1, 0),"
+                        " day_count = MAX(day_count - 1, 0),"
+                        " ignored_streak = MAX(ignored_streak - ?, 0) WHERE id = ?",
+                        (to_db(claim.due_at), streak, claim.schedule_id))
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    async def release(self, claims: Sequence[Claim]) -> None:
+        """Undo claims that were never sent, so their slots fall due again (after a restart)."""
+        if claims:
+            await asyncio.to_thread(self._release_sync, claims)
+
     async def add_nudge(self, schedule_id: int, person_id: int, kind: str, due_at: datetime,
                         now: datetime, movement_id: str | None) -> int | None:
         """Claim one extra slot (a snooze); None when that slot was claimed already."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -66,10 +67,13 @@ class TelegramBot:
         return self.emulator.sent_messages(chat_id)[-1]
 
     async def sync(self) -> None:
-        """Return once every update injected so far has been handled (updates run in order)."""
+        """Return once every update injected so far has been handled (each chat's in order)."""
         mark = self.mark()
         self.say(SYNC, "/help")
         await self.sent(SYNC.id, mark)
+        async with asyncio.timeout(5):
+            while self.adapter.poller.handling:  # noqa: ASYNC110 - a test-only wait on a count
+                await asyncio.sleep(0.01)
 
     def keyboard(self, chat_id: int) -> JSON:
         """Return the latest bot message in a chat that carries buttons."""

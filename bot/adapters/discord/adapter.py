@@ -19,6 +19,7 @@ import re
 import aiohttp
 import discord
 import yarl
+from aiolimiter import AsyncLimiter
 
 from bot.adapters.base import BadToken
 from bot.adapters.discord.commands import build_tree, sync_if_changed
@@ -48,12 +49,13 @@ from bot.core.events import (
     ReplyToBot,
     Text,
 )
-from bot.delivery import DISCORD_LIMITS
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
 DMS_CLOSED = 50007
+TOKEN_REFUSED = 4004
+DM_RATE = 45
 INTENTS = discord.Intents(guilds=True, guild_messages=True, dm_messages=True)
 # Coach texts and FAQ answers are plain text: they never ping anyone but the person replied to.
 MENTIONS = discord.AllowedMentions(everyone=False, users=False, roles=False, replied_user=True)
@@ -106,8 +108,6 @@ class DiscordAdapter:
     """The Discord side of the bot: holds the core by composition and delivers its DMs."""
 
     platform = PLATFORM
-    # discord.py waits out 429s itself; this keeps the bot under the 50 requests/s global limit.
-    limits = DISCORD_LIMITS
 
     def __init__(
         self, runtime: Runtime, settings: Settings, *, guild_ready_timeout: float = 2.0
@@ -128,6 +128,9 @@ class DiscordAdapter:
         self._saved_urls: tuple[str, yarl.URL] | None = None
         self._connection: asyncio.Task[None] | None = None
         self._dm_channels: dict[int, int] = {}
+        # discord.py waits out 429s itself (the one owner of retries); this keeps a sweep's
+        # burst of DMs under the 50 requests/s global limit so they are rarely needed.
+        self._dm_pace = AsyncLimiter(DM_RATE, 1)
         self._dms_closed: set[int] = set()
         self._told_dms_closed: set[int] = set()
 
@@ -170,12 +173,27 @@ class DiscordAdapter:
         if self._connection.done():
             error = self._connection.exception()
             await self.stop()
-            if isinstance(error, discord.ConnectionClosed) and error.code == 4004:
+            if isinstance(error, discord.ConnectionClosed) and error.code == TOKEN_REFUSED:
                 raise BadToken("Discord refused the bot token; check DISCORD_BOT_TOKEN")
             if error is not None:
                 raise error
         elif not self.client.is_ready():
             log.warning("still connecting to the Discord gateway; carrying on")
+
+    async def failed(self) -> BadToken:
+        """Return once Discord closes the gateway for a refused token (4004) while running."""
+        never: asyncio.Future[BadToken] = asyncio.get_running_loop().create_future()
+        connection = self._connection
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(connection)
+            error = connection.exception() if connection.done() else None
+            if isinstance(error, discord.ConnectionClosed) and error.code == TOKEN_REFUSED:
+                return BadToken("Discord refused the bot token; check DISCORD_BOT_TOKEN")
+        return await never  # closed on purpose: the stop path is running
+
+    async def quiesce(self, grace: float) -> None:
+        """Nothing to hold back: Discord redelivers no event, so events still arriving are answered."""
 
     async def stop(self) -> None:
         """Close the gateway connection and the HTTP session."""
@@ -357,6 +375,7 @@ class DiscordAdapter:
         if not message.to.user_id.isdigit():
             return DeliveryResult(DeliveryStatus.FAILED, detail="not a Discord user id")
         user_id = int(message.to.user_id)
+        await self._dm_pace.acquire()
         try:
             channel_id = await self._dm_channel_id(user_id)
             channel = self.client.get_partial_messageable(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import (
@@ -18,7 +19,6 @@ from telegram import (
 from telegram.constants import ParseMode, UpdateType
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -27,10 +27,13 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.adapters.base import BadToken
 from bot.adapters.telegram import render, translate
+from bot.adapters.telegram.limits import Patience, SendingStopped
 from bot.adapters.telegram.photos import Photos, fits_caption
+from bot.adapters.telegram.polling import Poller, PollingBot, kind_of
 from bot.adapters.telegram.translate import PLATFORM, Skip
 from bot.app import Runtime
 from bot.config import Settings
@@ -66,7 +69,8 @@ KIND = {
 }
 GO_PRIVATE = ("Let's do that in a private chat, so the group isn't flooded and the buttons "
               "are yours.")
-RETRIES = 3
+ALLOWED_UPDATES = (UpdateType.MESSAGE, UpdateType.CALLBACK_QUERY, UpdateType.MY_CHAT_MEMBER)
+REVOKED = "Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather"
 ALERT_LIMIT = 200
 
 
@@ -114,14 +118,19 @@ class TelegramAdapter:
         self._redact = RedactSecrets([token])
         for name in URL_LOGGERS:
             logging.getLogger(name).addFilter(self._redact)
-        self.application: Application = (
-            ApplicationBuilder()
-            .token(token)
-            .base_url(self.base_url)
-            .base_file_url(_file_url(self.base_url))
-            .rate_limiter(AIORateLimiter(max_retries=RETRIES))
-            .build()
+        bot = PollingBot(
+            token, base_url=self.base_url, base_file_url=_file_url(self.base_url),
+            request=HTTPXRequest(connection_pool_size=256),
+            get_updates_request=HTTPXRequest(connection_pool_size=2),
+            rate_limiter=Patience(holding=lambda: runtime.router.holding),
         )
+        # Updates are fetched by our Poller, not PTB's Updater (see polling.py for why).
+        self.application: Application = ApplicationBuilder().bot(bot).updater(None).build()
+        self.poller = Poller(
+            self.application, bot, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES,
+            on_fatal=self._token_refused,
+        )
+        self._failure: asyncio.Future[BadToken] | None = None
         self.application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self._on_message))
         self.application.add_handler(CallbackQueryHandler(self._on_press))
         self.application.add_handler(
@@ -143,9 +152,7 @@ class TelegramAdapter:
             await self.application.initialize()
         except InvalidToken:
             await self.application.bot.shutdown()
-            raise BadToken(
-                "Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather"
-            ) from None
+            raise BadToken(REVOKED) from None
         except NetworkError as exc:
             await self.application.bot.shutdown()
             detail = exc.message.replace(self._token, "[redacted]")
@@ -159,21 +166,30 @@ class TelegramAdapter:
     async def start(self) -> None:
         """Connect and start long polling; raise BadToken when the token is refused."""
         await self.connect()
-        updater = self.application.updater
-        if updater is None:
-            raise RuntimeError("the Telegram application was built without an updater")
-        await updater.start_polling(
-            poll_interval=0,
-            timeout=self.poll_timeout,
-            allowed_updates=[UpdateType.MESSAGE, UpdateType.CALLBACK_QUERY,
-                             UpdateType.MY_CHAT_MEMBER],
-        )
+        self.poller.start()
+
+    async def failed(self) -> BadToken:
+        """Wait until Telegram refuses the token while running, and return why."""
+        return await self._failed()
+
+    def _failed(self) -> asyncio.Future[BadToken]:
+        if self._failure is None:
+            self._failure = asyncio.get_running_loop().create_future()
+        return self._failure
+
+    def _token_refused(self, exc: Exception) -> None:
+        log.debug("getUpdates refused the token", exc_info=exc)
+        if not self._failed().done():
+            self._failed().set_result(BadToken(REVOKED))
+
+    async def quiesce(self, grace: float) -> None:
+        """Take no new updates; let those being handled finish (up to `grace` s) and confirm them."""
+        await self.poller.stop(grace)
 
     async def stop(self) -> None:
-        """Stop polling, let running handlers finish, and close the HTTP clients."""
+        """Stop taking updates, let running handlers finish, and close the HTTP clients."""
+        await self.poller.stop(0)
         app = self.application
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
         if app.running:
             await app.stop()
         await app.shutdown()
@@ -249,6 +265,8 @@ class TelegramAdapter:
                 sent = await self._post_with_image(_chat_id(message.to.user_id), text, choices, image)
         except Forbidden as exc:
             return DeliveryResult(DeliveryStatus.UNREACHABLE, detail=exc.message)
+        except SendingStopped as exc:
+            return DeliveryResult(DeliveryStatus.NOT_SENT, detail=exc.message)
         except BadRequest as exc:
             if "chat not found" in exc.message.lower():
                 return DeliveryResult(DeliveryStatus.UNREACHABLE, detail="has not started the bot")
@@ -405,6 +423,17 @@ class TelegramAdapter:
             await self.runtime.router.report_unreachable(who, "blocked the bot")
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log a failure in any handler; the bot keeps running."""
-        update_id = update.update_id if isinstance(update, Update) else None
-        log.error("telegram update %s failed", update_id, exc_info=context.error)
+        """Log a failure in any handler without the member's text; the update still counts as done."""
+        error = context.error
+        if not isinstance(update, Update):
+            log.warning("telegram handler failed: %s", type(error).__name__)
+            return
+        where = ""
+        trace = error.__traceback__ if error is not None else None
+        while trace is not None and trace.tb_next is not None:
+            trace = trace.tb_next
+        if trace is not None:
+            where = f" at {trace.tb_frame.f_code.co_filename}:{trace.tb_lineno}"
+        log.warning("telegram update %s (%s) failed: %s%s", update.update_id,
+                    kind_of(update.to_dict()), type(error).__name__, where)
+        log.debug("telegram update %s failed", update.update_id, exc_info=error)

@@ -26,6 +26,7 @@ RESPONSES = {"done": "done", "snooze": "snoozed", "skip": "skipped", "pause": "p
 # session's. A session left open for longer than this no longer counts as in progress.
 HERO_IN_PROGRESS = timedelta(hours=1)
 HELD = "held"
+NOT_SENT = "not sent"
 
 
 class Nudges:
@@ -50,7 +51,10 @@ class Nudges:
                 return await self._deliver(claim), claim.nudge_id
 
         outcomes = await asyncio.gather(*(deliver(claim) for claim in claims))
-        await self.s.store.schedules.record_outcomes(list(outcomes))
+        unsent = {nudge_id for outcome, nudge_id in outcomes if outcome == NOT_SENT}
+        await self.s.store.schedules.release([c for c in claims if c.nudge_id in unsent])
+        outcomes = [(outcome, nudge_id) for outcome, nudge_id in outcomes if outcome != NOT_SENT]
+        await self.s.store.schedules.record_outcomes(outcomes)
         for outcome, nudge_id in outcomes:
             if outcome == HELD:
                 # Not ignored: the person is busy with the bot, so the quiet streak restarts.
@@ -74,6 +78,8 @@ class Nudges:
             return "failed"
         if result.status is DeliveryStatus.UNREACHABLE:
             return "unreachable"
+        if result.status is DeliveryStatus.NOT_SENT:
+            return NOT_SENT
         return "sent" if result.ok else "failed"
 
     def _buttons(self, nudge_id: int, kind: str) -> list[Choice]:
