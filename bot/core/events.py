@@ -153,7 +153,8 @@ class DeliveryStatus(StrEnum):
     SENT = "sent"
     UNREACHABLE = "unreachable"
     FAILED = "failed"
-    # Not attempted (the bot is stopping): send it again later, it has not been seen.
+    # Not delivered and safe to try again (the bot is stopping, or the platform can't be
+    # reached): nobody has seen it.
     NOT_SENT = "not_sent"
 
 

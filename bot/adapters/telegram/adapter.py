@@ -17,7 +17,14 @@ from telegram import (
     User,
 )
 from telegram.constants import ParseMode, UpdateType
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -266,6 +273,14 @@ class TelegramAdapter:
         except Forbidden as exc:
             return DeliveryResult(DeliveryStatus.UNREACHABLE, detail=exc.message)
         except SendingStopped as exc:
+            return DeliveryResult(DeliveryStatus.NOT_SENT, detail=exc.message)
+        except NetworkError as exc:
+            if isinstance(exc, TimedOut):
+                # It may have arrived; sending it again could show it twice.
+                log.warning("telegram send to %s timed out", message.to.key)
+                return DeliveryResult(DeliveryStatus.FAILED, detail="timed out")
+            # Telegram can't be reached: a nudge is released and tried again by the next sweep.
+            log.warning("telegram unreachable sending to %s: %s", message.to.key, exc.message)
             return DeliveryResult(DeliveryStatus.NOT_SENT, detail=exc.message)
         except BadRequest as exc:
             if "chat not found" in exc.message.lower():
