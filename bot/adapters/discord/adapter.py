@@ -55,6 +55,7 @@ log = logging.getLogger(__name__)
 PLATFORM = "discord"
 DMS_CLOSED = 50007
 TOKEN_REFUSED = 4004
+RECONNECT_PAUSE = 0.2
 DM_RATE = 45
 INTENTS = discord.Intents(guilds=True, guild_messages=True, dm_messages=True)
 # Coach texts and FAQ answers are plain text: they never ping anyone but the person replied to.
@@ -165,7 +166,7 @@ class DiscordAdapter:
         except discord.HTTPException as exc:
             log.error("could not sync slash commands (%s); was the bot invited with the "
                       "applications.commands scope?", exc)
-        self._connection = asyncio.create_task(self.client.connect(), name="discord-gateway")
+        self._connection = asyncio.create_task(self._stay_connected(), name="discord-gateway")
         ready = asyncio.create_task(self.client.wait_until_ready())
         await asyncio.wait({self._connection, ready}, timeout=READY_TIMEOUT,
                            return_when=asyncio.FIRST_COMPLETED)
@@ -179,6 +180,30 @@ class DiscordAdapter:
                 raise error
         elif not self.client.is_ready():
             log.warning("still connecting to the Discord gateway; carrying on")
+
+    async def _stay_connected(self) -> None:
+        """Hold the gateway connection; an event discord.py can't read costs a reconnect, not the bot.
+
+        discord.py lets a parser's error end `connect()` for good, so one malformed event (or an
+        interaction with fields it doesn't expect) would leave the bot deaf. Here the event is
+        logged without its content and the client connects afresh, past it. (discord.py offers
+        no public RESUME, so events sent during that second are not seen again.)
+        """
+        while True:
+            try:
+                await self.client.connect()
+                return
+            except (discord.DiscordException, OSError, aiohttp.ClientError):
+                raise
+            except Exception as exc:
+                if self.client.is_closed():
+                    return
+                log.warning("skipped a Discord event that could not be read (%s); reconnecting",
+                            type(exc).__name__)
+                log.debug("the unreadable Discord event", exc_info=exc)
+                if self.client.ws is not None:
+                    await self.client.ws.close(code=4000)
+                await asyncio.sleep(RECONNECT_PAUSE)
 
     async def failed(self) -> BadToken:
         """Return once Discord closes the gateway for a refused token (4004) while running."""
