@@ -40,6 +40,7 @@ lint: $(DEV_STAMP)
 
 bench: $(DEV_STAMP)
 	$(PY) -m bench
+	$(PY) -m bench.inbound
 
 # After editing content/faq or content/faq-examples.jsonl: re-encode the shipped vectors.
 vectors: $(RUN_STAMP)

@@ -280,17 +280,18 @@ class Schedules(Base):
         return [from_db(row[0]) for row in rows]
 
     async def counts(self) -> dict[str, int]:
-        """Return nudges sent, done, snoozed, skipped, paused and ignored, for /stats."""
+        """Return nudges sent, done, snoozed, skipped, paused, ignored and failed, for /stats."""
         row = await self.fetchone(
             "SELECT COUNT(*) FILTER (WHERE status = 'sent'),"
             " COUNT(*) FILTER (WHERE response = 'done'),"
             " COUNT(*) FILTER (WHERE response = 'snoozed'),"
             " COUNT(*) FILTER (WHERE response = 'skipped'),"
             " COUNT(*) FILTER (WHERE response = 'paused'),"
-            " COUNT(*) FILTER (WHERE status = 'sent' AND response IS NULL AND kind != 'note')"
+            " COUNT(*) FILTER (WHERE status = 'sent' AND response IS NULL AND kind != 'note'),"
+            " COUNT(*) FILTER (WHERE status = 'failed')"
             " FROM nudges"
         )
-        names = ("sent", "done", "snoozed", "skipped", "paused", "ignored")
+        names = ("sent", "done", "snoozed", "skipped", "paused", "ignored", "failed")
         return dict(zip(names, (int(v or 0) for v in row), strict=True)) if row else {}
 
     async def active_for(self, person_id: int) -> list[Schedule]:

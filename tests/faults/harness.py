@@ -51,6 +51,7 @@ class FaultyTelegram(TelegramEmulator):
         self.not_before: dict[object, float] = {}
         self.early: list[tuple[object, float]] = []
         self.refused = 0
+        self.fetched: dict[int, float] = {}  # update id -> when getUpdates first returned it
 
     def know(self, people: int) -> None:
         """Make the first `people` members' private chats known, as if each had started the bot."""
@@ -82,6 +83,13 @@ class FaultyTelegram(TelegramEmulator):
                 self.refused += 1
                 return self._error(ApiError(429, f"Too Many Requests: retry after {wait}", wait))
         return await super()._handle(request)
+
+    async def _get_updates(self, params: JSON) -> list[JSON]:
+        batch = await super()._get_updates(params)
+        now = time.monotonic()
+        for update in batch:
+            self.fetched.setdefault(update["update_id"], now)
+        return batch
 
     def answered(self) -> Counter[int]:
         """Return how many messages the bot sent to each chat (successful sends only)."""

@@ -225,3 +225,35 @@ async def test_the_api_down_for_a_while_costs_no_nudge_and_polling_resumes(tmp_p
     print(f"API down: polling resumed {resumed_in:.1f}s after recovery")  # noqa: T201
     assert code == 0 and resumed_in < 6
     assert all(answered[person(n).id] == 1 for n in range(nudged))
+
+
+@pytest.mark.faults
+async def test_a_start_after_a_flood_is_answered_once_it_reaches_the_front(tmp_path: Path) -> None:
+    flood, strangers = 1500, 500
+    words = ("hip", "knee", "block", "tail", "asdf", "why", "towel", "sore", "breathe", "pose")
+    async with FaultyTelegram() as emu:
+        bot = await start_bot(emu, tmp_path / "bot.db")
+        try:
+            started = time.monotonic()
+            for n in range(flood):
+                who = person(1000 + n % strangers)
+                kind = n % 3
+                if kind == 0:
+                    emu.inject(updates.sticker(who))
+                elif kind == 1:
+                    emu.inject(updates.command(who, "/help"))
+                else:
+                    text = " ".join(emu.rng.choice(words) for _ in range(emu.rng.randint(1, 8)))
+                    emu.inject(updates.private_message(who, text))
+            start = emu.inject(updates.command(person(1), "/start"))["update_id"]
+            await until(lambda: emu.answered()[person(1).id] >= 1, 240, "the /start")
+            answered_at = time.monotonic()
+            await until(lambda: emu.update_queue.pending == 0, 300, "the whole flood")
+            worked_in = time.monotonic() - started
+            code = await bot.signal(SIGTERM)
+        finally:
+            await bot.kill()
+    waited = answered_at - emu.fetched[start]
+    print(f"flood: {flood} updates worked through in {worked_in:.0f}s; the /start after them "  # noqa: T201
+          f"answered {waited:.1f}s after it was fetched, {answered_at - started:.0f}s after the flood began")
+    assert code == 0 and waited < 5

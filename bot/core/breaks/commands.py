@@ -287,7 +287,7 @@ class BreaksCommands:
         c = await self.s.store.schedules.counts()
         return [f"Nudges sent: {c.get('sent', 0)} (done {c.get('done', 0)}, snoozed "
                 f"{c.get('snoozed', 0)}, skipped {c.get('skipped', 0)}, paused {c.get('paused', 0)}, "
-                f"ignored {c.get('ignored', 0)})"]
+                f"ignored {c.get('ignored', 0)}); could not be sent: {c.get('failed', 0)}"]
 
 
 def _until_words(until: datetime, now: datetime, zone: ZoneInfo) -> str:

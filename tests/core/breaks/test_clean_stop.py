@@ -8,7 +8,7 @@ import sqlite3
 from bot.adapters.memory import MemoryChat
 from bot.app import build_runtime
 from bot.core.context import CoreConfig
-from bot.core.events import DeliveryResult, Outbound
+from bot.core.events import DeliveryResult, DeliveryStatus, Outbound
 from tests.conftest import World
 from tests.core.breaks.test_nudges import at
 
@@ -52,3 +52,20 @@ async def test_stop_mid_sweep_releases_the_unsent_and_the_restart_sends_them(wor
     with sqlite3.connect(world.db_path) as db:
         statuses = [row[0] for row in db.execute("SELECT status FROM nudges")]
     assert statuses == ["sent"] * people
+
+
+class Refusing:
+    """A platform that refuses every message for good (not a 429: those are waited out)."""
+
+    async def send(self, message: Outbound) -> DeliveryResult:
+        return DeliveryResult(DeliveryStatus.FAILED, detail="Bad Request")
+
+
+async def test_nudges_that_could_not_be_sent_are_counted_in_stats(world: World) -> None:
+    await world.chat.user("ann").say("/breaks every 30m 09:00-17:00 mon-fri")
+    world.runtime.router.register("memory", Refusing())
+    at(world, "2026-11-24T10:30:00")
+    assert await world.runtime.coach.sweep() == 1
+    world.runtime.router.register("memory", world.chat)
+    stats = (await world.chat.user("coach").say("/stats"))[-1].text
+    assert "Nudges sent: 0" in stats and "could not be sent: 1" in stats
