@@ -274,7 +274,12 @@ class TelegramAdapter:
             return DeliveryResult(DeliveryStatus.UNREACHABLE, detail=exc.message)
         except SendingStopped as exc:
             return DeliveryResult(DeliveryStatus.NOT_SENT, detail=exc.message)
-        except NetworkError as exc:
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                return DeliveryResult(DeliveryStatus.UNREACHABLE, detail="has not started the bot")
+            log.warning("telegram refused a message to %s: %s", message.to.key, exc.message)
+            return DeliveryResult(DeliveryStatus.FAILED, detail=exc.message)
+        except NetworkError as exc:  # after BadRequest, which is one too
             if isinstance(exc, TimedOut):
                 # It may have arrived; sending it again could show it twice.
                 log.warning("telegram send to %s timed out", message.to.key)
@@ -282,11 +287,6 @@ class TelegramAdapter:
             # Telegram can't be reached: a nudge is released and tried again by the next sweep.
             log.warning("telegram unreachable sending to %s: %s", message.to.key, exc.message)
             return DeliveryResult(DeliveryStatus.NOT_SENT, detail=exc.message)
-        except BadRequest as exc:
-            if "chat not found" in exc.message.lower():
-                return DeliveryResult(DeliveryStatus.UNREACHABLE, detail="has not started the bot")
-            log.warning("telegram refused a message to %s: %s", message.to.key, exc.message)
-            return DeliveryResult(DeliveryStatus.FAILED, detail=exc.message)
         except TelegramError as exc:
             log.warning("telegram send to %s failed: %s", message.to.key, exc.message)
             return DeliveryResult(DeliveryStatus.FAILED, detail=type(exc).__name__)

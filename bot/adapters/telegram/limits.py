@@ -13,6 +13,7 @@ import asyncio
 import logging
 import time
 import warnings
+from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -45,7 +46,8 @@ class Patience(BaseRateLimiter[int]):
         self.patience = patience
         self.holding = holding
         self.monotonic = monotonic
-        self._next: dict[str, float] = {}
+        self._next = 0.0
+        self._groups: dict[str, deque[float]] = {}
         self._not_before: dict[str, float] = {}
 
     async def initialize(self) -> None:
@@ -69,10 +71,10 @@ class Patience(BaseRateLimiter[int]):
         while True:
             await self._sleep_until(self._not_before.get(chat, 0.0))
             if chat:
-                # Evenly spaced start times: 30 a second overall, 20 a minute in each group.
-                turn = self._reserve("", 1 / OVERALL_PER_SECOND)
+                # 30 a second overall, evenly spaced; a group may have 20 in any minute.
+                turn = self._reserve(1 / OVERALL_PER_SECOND)
                 if chat.startswith("-") or not chat.isdigit():
-                    turn = max(turn, self._reserve(chat, 60 / GROUP_PER_MINUTE))
+                    turn = max(turn, self._group_turn(chat))
                 await self._sleep_until(turn)
             try:
                 return await callback(*args, **kwargs)
@@ -86,13 +88,22 @@ class Patience(BaseRateLimiter[int]):
                 raise refused
             log.info("Telegram asked to wait %.0fs before %s to chat %s", wait, endpoint, chat or "-")
 
-    def _reserve(self, key: str, interval: float) -> float:
-        """Book the next start time on `key`'s clock, `interval` after the one booked before."""
-        if len(self._next) > 10_000:
-            now = self.monotonic()
-            self._next = {k: t for k, t in self._next.items() if t > now}
-        turn = max(self.monotonic(), self._next.get(key, 0.0))
-        self._next[key] = turn + interval
+    def _reserve(self, interval: float) -> float:
+        """Book the next overall start time, `interval` after the one booked before."""
+        turn = max(self.monotonic(), self._next)
+        self._next = turn + interval
+        return turn
+
+    def _group_turn(self, chat: str) -> float:
+        """Book a start in a group: the 20th-last one booked there plus a minute, or now."""
+        if len(self._groups) > 10_000:
+            horizon = self.monotonic() - 60
+            self._groups = {k: v for k, v in self._groups.items() if v and v[-1] > horizon}
+        booked = self._groups.setdefault(chat, deque(maxlen=GROUP_PER_MINUTE))
+        turn = self.monotonic()
+        if len(booked) == GROUP_PER_MINUTE:
+            turn = max(turn, booked[0] + 60)
+        booked.append(turn)
         return turn
 
     async def _sleep_until(self, moment: float) -> None:

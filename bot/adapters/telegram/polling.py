@@ -118,7 +118,8 @@ class Poller:
         backoff = 0.0
         while not self._stopping.is_set():
             if backoff:
-                await self._pause(backoff)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), backoff)
             busy = bool(self._pending)
             try:
                 batch = await self.bot.raw_updates(
@@ -134,20 +135,38 @@ class Poller:
                 log.warning("polling Telegram failed (%s); retrying in %.1fs", exc.message, backoff)
                 continue
             backoff = 0.0
-            fresh = [u for u in batch if self._is_new(u)]
-            for raw in fresh:
-                self._accept(raw)
+            for raw in batch:
+                if self._is_new(raw):
+                    self._accept(raw)
             if self._pending:
-                await self._pause(BUSY_POLL, timed=bool(fresh) or len(batch) < WINDOW)
+                await self._until_room(more_waiting=len(batch) >= WINDOW)
 
-    async def _pause(self, seconds: float, *, timed: bool = True) -> None:
-        """Sleep, waking early when handling moves on; untimed, wait for that (a full window)."""
+    def _room(self) -> int:
+        """Return how many new updates the next getUpdates could bring (the window's free part)."""
+        return WINDOW - (self._next - self.offset)
+
+    async def _until_room(self, *, more_waiting: bool) -> None:
+        """Wait before fetching again, since each fetch returns the unconfirmed updates again.
+
+        With more updates waiting at Telegram, fetch once a quarter of the window is free;
+        otherwise look for new ones every BUSY_POLL (a new chat shouldn't wait on a slow one),
+        and go back to long polling as soon as everything fetched is handled.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + BUSY_POLL
+        while self._pending and not self._stopping.is_set():
+            room, left = self._room(), deadline - loop.time()
+            if (more_waiting and room >= WINDOW // 4) or (room > 0 and left <= 0):
+                return
+            await self._pause(left if room > 0 else None)
+
+    async def _pause(self, seconds: float | None) -> None:
+        """Sleep up to `seconds` (None: no limit), waking early when handling moves on."""
         self._progress.clear()
         waits = [asyncio.ensure_future(self._stopping.wait()),
                  asyncio.ensure_future(self._progress.wait())]
         try:
-            await asyncio.wait(waits, timeout=seconds if timed else None,
-                               return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
         finally:
             for waiter in waits:
                 waiter.cancel()
