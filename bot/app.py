@@ -38,8 +38,8 @@ class Runtime:
         await self.clockwork.stop(grace, cut=self.router.hold)
 
     async def close(self) -> None:
-        """Stop the clock, the matching thread and the database."""
-        await self.clockwork.stop()
+        """Stop the clock (releasing what a sweep cut short), the matching thread and the database."""
+        await self.stop_sending(grace=5.0)
         self.matcher.close()
         await self.store.close()
 

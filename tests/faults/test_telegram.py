@@ -257,3 +257,24 @@ async def test_a_start_after_a_flood_is_answered_once_it_reaches_the_front(tmp_p
     print(f"flood: {flood} updates worked through in {worked_in:.0f}s; the /start after them "  # noqa: T201
           f"answered {waited:.1f}s after it was fetched, {answered_at - started:.0f}s after the flood began")
     assert code == 0 and waited < 5
+
+
+async def test_long_questions_in_one_chat_hold_up_no_other_chat(tmp_path: Path) -> None:
+    clause = "my left knee aches when I kneel on the block but not on the blanket, "
+    question = (clause * 40)[:1990]
+    async with FaultyTelegram() as emu:
+        bot = await start_bot(emu, tmp_path / "bot.db")
+        try:
+            emu.inject(updates.command(person(1), "/start"))
+            await until(lambda: emu.answered()[person(1).id] >= 1, 10, "the first /start")
+            for _ in range(5):
+                emu.inject(updates.private_message(person(1), question))
+            start = emu.inject(updates.command(person(2), "/start"))["update_id"]
+            await until(lambda: emu.answered()[person(2).id] >= 1, 30, "the other chat's /start")
+            waited = time.monotonic() - emu.fetched[start]
+            await until(lambda: emu.answered()[person(1).id] >= 6, 120, "the five answers")
+            code = await bot.signal(SIGTERM)
+        finally:
+            await bot.kill()
+    print(f"five 1,990-character questions: another chat's /start answered in {waited:.1f}s")  # noqa: T201
+    assert code == 0 and waited < 3

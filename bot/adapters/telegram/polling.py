@@ -97,6 +97,8 @@ class Poller:
 
     async def stop(self, grace: float) -> None:
         """Fetch no more, let handling finish for up to `grace` seconds, confirm what was handled."""
+        if self._stopping.is_set():
+            return
         self._stopping.set()
         if self._task is not None:
             self._task.cancel()
