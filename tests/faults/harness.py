@@ -52,6 +52,7 @@ class FaultyTelegram(TelegramEmulator):
         self.early: list[tuple[object, float]] = []
         self.refused = 0
         self.fetched: dict[int, float] = {}  # update id -> when getUpdates first returned it
+        self.broken_polls = 0  # answer this many getUpdates with a 500 or malformed JSON
 
     def know(self, people: int) -> None:
         """Make the first `people` members' private chats known, as if each had started the bot."""
@@ -70,6 +71,11 @@ class FaultyTelegram(TelegramEmulator):
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"].lower()
+        if method == "getupdates" and self.broken_polls > 0:
+            self.broken_polls -= 1
+            if self.broken_polls % 2:
+                return web.Response(status=500, text="Internal Server Error")
+            return web.Response(text='{"ok": true, "result": [', content_type="application/json")
         if method == "sendmessage" and request.match_info["token"] == self.token:
             if self.latency:
                 await asyncio.sleep(self.latency)
