@@ -8,6 +8,7 @@ more and run in `make test-faults`; the rest run in `make test`.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections import Counter
 from datetime import timedelta
@@ -296,3 +297,28 @@ async def test_500s_and_malformed_json_from_the_api_are_survived_quietly(tmp_pat
     # Our one warning for the run of failed polls, and PTB's one error (with its traceback)
     # for the malformed JSON; the repeats are held back.
     assert 1 <= len(warnings) <= 2, warnings
+
+
+async def test_another_process_locking_the_database_for_15s_costs_no_update(tmp_path: Path) -> None:
+    db = tmp_path / "bot.db"
+    async with FaultyTelegram() as emu:
+        bot = await start_bot(emu, db)
+        try:
+            locker = sqlite3.connect(db, isolation_level=None)
+            locker.execute("BEGIN EXCLUSIVE")
+            emu.inject(updates.command(person(4), "/start"))
+            await asyncio.sleep(15)
+            locker.execute("COMMIT")
+            locker.close()
+            await until(lambda: emu.answered()[person(4).id] >= 1, 20, "the /start after the lock")
+            emu.inject(updates.command(person(5), "/start"))
+            await until(lambda: emu.answered()[person(5).id] >= 1, 10, "a /start after that")
+            code = await bot.signal(SIGTERM)
+        finally:
+            await bot.kill()
+    texts = [m["text"] for m in emu.sent_messages(person(4).id)]
+    print(f"database locked 15 s: {len(texts)} replies to the /start sent meanwhile: "  # noqa: T201
+          f"{[t[:40] for t in texts]}; {sum(' ERROR ' in line for line in bot.lines)} ERROR lines")
+    # Waiting out the lock is the storage's busy timeout; what this promises is that the
+    # person hears back (an apology at worst) and the bot goes on answering.
+    assert code == 0 and texts
