@@ -12,6 +12,7 @@ from bot.content.loader import Content, ContentError, load_content
 from bot.core.coach import Coach
 from bot.core.context import CoreConfig, Services
 from bot.core.faq.matcher import FaqMatcher
+from bot.core.faq.vocabulary import Vocabulary
 from bot.core.ports import Clock, SystemClock
 from bot.core.questions.matching import BackgroundMatcher
 from bot.delivery import Router
@@ -48,7 +49,8 @@ async def build_runtime(
     content = load_content(content_dir)
     store = await Store.open(database_url)
     router, clockwork = Router(), Clockwork()
-    matcher = BackgroundMatcher(lambda: FaqMatcher(content.faq, examples=content.examples))
+    matcher = BackgroundMatcher(lambda: FaqMatcher(
+        content.faq, examples=content.examples, vocabulary=Vocabulary.build(content.triage)))
     services = Services(
         store=store, content=content, delivery=router, clock=clock or SystemClock(),
         matcher=matcher, wakeup=clockwork, config=config,

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.content.loader import ContentError
 from bot.core.faq import FaqMatcher, Outcome, Verdict, load_examples, load_faq
 from bot.core.faq.evaluate import EvalFileError, evaluate, load_cases
+from bot.core.faq.vocabulary import load_vocabulary
 from bot.core.questions import smalltalk
 
 # What `ask` reports for a greeting, thanks or "ok": the chat answers it and files nothing.
@@ -18,7 +19,8 @@ SMALLTALK = "smalltalk"
 def _matcher(content_dir: Path | None) -> FaqMatcher | None:
     try:
         entries = load_faq(content_dir)
-        return FaqMatcher(entries, load_examples(entries, content_dir))
+        return FaqMatcher(entries, load_examples(entries, content_dir),
+                          vocabulary=load_vocabulary(content_dir))
     except ContentError as exc:
         print("content has problems:", *exc.problems, sep="\n  ", file=sys.stderr)
         return None

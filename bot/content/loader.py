@@ -20,11 +20,13 @@ from bot.content.schema import (
     Movements,
     Progression,
     SafetyText,
+    TriageVocabulary,
 )
 
 PROGRESSION_FILE = "progression.yaml"
 MOVEMENTS_FILE = "movements.yaml"
 SAFETY_FILE = "safety.yaml"
+TRIAGE_FILE = "triage.yaml"
 FAQ_DIR = "faq"
 EXAMPLES_FILE = "faq-examples.jsonl"
 # Example labels besides FAQ ids: no entry answers it; a warning sign needing the safety
@@ -57,6 +59,7 @@ class Content:
     faq: tuple[FaqEntry, ...]
     movements: tuple[Movement, ...]
     safety: SafetyText
+    triage: TriageVocabulary
     examples: tuple[FaqExample, ...] = ()
 
     def level(self, level_id: str) -> Level:
@@ -210,6 +213,26 @@ def load_examples(path: Path, root: Path, faq_ids: Iterable[str],
     return examples
 
 
+def _load_triage(root: Path, problems: list[str]) -> TriageVocabulary | None:
+    path = root / TRIAGE_FILE
+    vocabulary = _load_yaml_model(TriageVocabulary, path, root, problems)
+    if vocabulary is None:
+        return None
+    faults = [f"{_shown(path, root)}: {fault}" for fault in vocabulary.problems()]
+    problems.extend(faults)
+    return None if faults else vocabulary
+
+
+def load_triage(root: Path | None = None) -> TriageVocabulary:
+    """Load and validate only `content/triage.yaml`, raising ContentError on any problem."""
+    root = (root or default_content_dir()).resolve()
+    problems: list[str] = []
+    vocabulary = _load_triage(root, problems)
+    if vocabulary is None:
+        raise ContentError(problems or [f"{root.name}/{TRIAGE_FILE}: could not be loaded"])
+    return vocabulary
+
+
 def load_content(root: Path | None = None) -> Content:
     """Load every content file under `root`, raising ContentError listing all problems."""
     root = (root or default_content_dir()).resolve()
@@ -218,11 +241,13 @@ def load_content(root: Path | None = None) -> Content:
     progression = _load_yaml_model(Progression, prog_path, root, problems)
     movements = _load_yaml_model(Movements, move_path, root, problems)
     safety = _load_yaml_model(SafetyText, root / SAFETY_FILE, root, problems)
+    triage = _load_triage(root, problems)
     faq = _load_faq(root, problems)
     examples = load_examples(root / EXAMPLES_FILE, root, (e.id for e in faq), problems)
-    if problems or progression is None or movements is None or safety is None:
+    if problems or progression is None or movements is None or safety is None or triage is None:
         raise ContentError(problems or ["content could not be loaded"])
-    return Content(progression, tuple(faq), tuple(movements.movements), safety, tuple(examples))
+    return Content(progression, tuple(faq), tuple(movements.movements), safety, triage,
+                   tuple(examples))
 
 
 def check_content(root: Path | None = None) -> list[str]:

@@ -10,70 +10,40 @@ numbness in my foot" leaves the numbness standing. A symptom said about someone 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 
+from bot.content.schema import normalise
+
+__all__ = ["NEGATION_WINDOW", "Reading", "ScopeWords", "normalise", "read"]
+
 # A negator reaches this many words forward, not counting symptoms and "or" in a list
 # of them, so "no numbness or tingling or sharp pain" negates all three.
 NEGATION_WINDOW = 3
-# "nothing" is left out on purpose: "nothing helps, sharp pain" must still flag.
-NEGATORS = frozenset({"no", "not", "without", "never", "dont", "doesnt", "isnt", "nor", "zero",
-                      "none", "arent", "wasnt", "werent", "havent", "hasnt", "hadnt", "didnt"})
-# Words that end a clause, and so a negation: "not painful, just tingling".
-_TERMINATORS = frozenset({"but", "just", "only", "though", "although", "except", "however",
-                          "yet", "still", "whereas", "besides", "instead"})
-# A negator followed by one of these negates nothing: "not sure", "doesn't go away".
-_PSEUDO_NEXT = frozenset({"sure", "certain", "know", "idea", "clue", "only", "better", "change",
-                          "relief", "improving", "improve", "improved", "helping", "help", "helps",
-                          "stop", "stops", "stopping", "easing", "ease", "eased", "matter",
-                          "go", "going", "gone", "went", "getting", "fading", "settling"})
-_LIST_WORDS = frozenset({"or", "nor", "and", "any", "other"})
 _CLAUSE_BREAK = re.compile(r"\s*(?:[;.!?:\n()…—–]+|\s-+\s)\s*")
 _COMMA = re.compile(r"\s*,+\s*")
-
-_OTHERS = frozenset({
-    "wife", "husband", "partner", "girlfriend", "boyfriend", "gf", "bf", "hubby", "fiance",
-    "fiancee", "mum", "mom", "mother", "mam", "dad", "father", "sister", "sis", "brother", "bro",
-    "son", "daughter", "kid", "kids", "child", "children", "friend", "friends", "mate", "mates",
-    "buddy", "colleague", "colleagues", "coworker", "coworkers", "workmate", "boss", "client",
-    "clients", "student", "students", "patient", "patients", "neighbour", "neighbor", "aunt",
-    "auntie", "uncle", "nan", "nana", "gran", "grandma", "grandmother", "grandad", "grandpa",
-    "grandfather", "cousin", "niece", "nephew", "flatmate", "roommate", "housemate", "bestie",
-    "someone", "somebody", "she", "he", "her", "him", "his", "shes", "hes", "sibling", "teammate",
-})
-_FIRST_PERSON = frozenset({"i", "im", "ive", "id", "ill", "me", "myself", "mine", "we", "us",
-                           "our", "ours", "weve"})
-_LONG_AGO = re.compile(
-    r"\b(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
-    r"|many|several|a\s+few|few|some|a\s+couple\s+of|couple\s+of|a\s+couple)\s+"
-    r"(?:years?|yrs?|decades?)\s+(?:ago|back|before|earlier)\b"
-    r"|\byears\s+(?:and\s+years\s+)?ago\b|\bdecades?\s+ago\b|\b(?:long|ages)\s+ago\b"
-    r"|\ba\s+long\s+time\s+ago\b"
-    r"|\bwhen\s+i\s+was\s+(?:a\s+)?(?:kid|child|teen|teenager|younger|young|little|\d{1,2}"
-    r"|at\s+school|in\s+(?:school|college|uni|university|high\s+school))\b"
-    r"|\bas\s+a\s+(?:kid|child|teen|teenager)\b|\b(?:fully|completely|long)\s+(?:healed|recovered)\b")
 _YEAR = re.compile(r"\b(?:in|back\s+in|since|from|around)\s+((?:19|20)\d\d)\b")
-# What keeps an old event current: "still", a recent date, or a joint that stays replaced.
-_STILL_CURRENT = re.compile(
-    r"\b(?:still|recently|again|lately|flared|flare|last\s+(?:week|month)|this\s+(?:week|month)"
-    r"|(?:days?|weeks?|months?)\s+ago|yesterday|today|replace\w*|artificial|titanium|metal"
-    r"|bionic|fusion|fused|rods?|plates?|screws?|resurfac\w*|new\s+(?:hip|knee)s?)\b")
 # Before this many years, an injury or a pregnancy counts as the past.
 _PAST_YEARS = 2
-_BODY_PARTS = ("lower back", "foot", "feet", "toes", "toe", "legs", "leg", "knees", "knee",
-               "calves", "calf", "thighs", "thigh", "shins", "shin", "ankles", "ankle", "hips",
-               "hip", "back", "groin", "heels", "heel", "hamstrings", "hamstring", "quads", "quad",
-               "arms", "arm", "hands", "hand", "fingers", "chest", "bum", "buttock", "buttocks")
 
 
-def normalise(text: str) -> str:
-    """Return lowercase ASCII-ish text with apostrophes dropped and punctuation as spaces."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = re.sub(r"['\u2019`]", "", text)
-    return re.sub(r"[\W_]+", " ", text).strip()
+@dataclass(frozen=True)
+class ScopeWords:
+    """The words (from `content/triage.yaml`) that scope a negation, a person and a time."""
+
+    negators: frozenset[str]
+    terminators: frozenset[str]
+    # A negator followed by one of these negates nothing: "not sure", "doesn't go away".
+    pseudo_next: frozenset[str]
+    list_words: frozenset[str]
+    others: frozenset[str]
+    first_person: frozenset[str]
+    long_ago: re.Pattern[str]
+    # What keeps an old event current: "still", a recent date, or a joint that stays replaced.
+    still_current: re.Pattern[str]
+    body_parts: tuple[tuple[str, re.Pattern[str]], ...]
 
 
 @dataclass(frozen=True)
@@ -82,6 +52,7 @@ class Reading:
 
     tokens: tuple[str, ...]
     clause_of: tuple[int, ...]
+    words: ScopeWords
 
     @cached_property
     def text(self) -> str:
@@ -98,11 +69,11 @@ class Reading:
         clause, steps, j = self.clause_of[index], 0, index - 1
         while j >= 0 and self.clause_of[j] == clause and steps < NEGATION_WINDOW:
             token = self.tokens[j]
-            if token in NEGATORS:
+            if token in self.words.negators:
                 following = self.tokens[j + 1] if j + 1 < len(self.tokens) else ""
-                if following not in _PSEUDO_NEXT:
+                if following not in self.words.pseudo_next:
                     return True
-            if token not in _LIST_WORDS and not symptom(token):
+            if token not in self.words.list_words and not symptom(token):
                 steps += 1
             j -= 1
         return False
@@ -112,9 +83,10 @@ class Reading:
         words = self.clause(index)
         others = False
         for i, word in enumerate(words):
-            if word in _OTHERS:
+            if word in self.words.others:
                 others = True
-            elif word in _FIRST_PERSON or (word == "my" and not set(words[i + 1:i + 3]) & _OTHERS):
+            elif word in self.words.first_person or (
+                    word == "my" and not set(words[i + 1:i + 3]) & self.words.others):
                 return False
         return others
 
@@ -122,16 +94,16 @@ class Reading:
     def long_ago(self) -> bool:
         """Return whether the message puts its event years back, with nothing keeping it current."""
         text = self.text
-        if _STILL_CURRENT.search(text):
+        if self.words.still_current.search(text):
             return False
         this_year = datetime.now(UTC).year
         old_year = any(int(m.group(1)) <= this_year - _PAST_YEARS for m in _YEAR.finditer(text))
-        return old_year or _LONG_AGO.search(text) is not None
+        return old_year or self.words.long_ago.search(text) is not None
 
     def where(self, index: int) -> str | None:
         """Return the first body part named in the clause at `index` ("foot"), if any."""
         clause = " ".join(self.clause(index))
-        return next((part for part in _BODY_PARTS if re.search(rf"\b{part}\b", clause)), None)
+        return next((part for part, found in self.words.body_parts if found.search(clause)), None)
 
     def without(self, dropped: set[int]) -> str:
         """Return the clauses as text, one per line, leaving out the tokens in `dropped`."""
@@ -142,7 +114,8 @@ class Reading:
         return ".\n".join(" ".join(words) for words in lines.values())
 
 
-def read(text: str, blank: Callable[[str], str] = lambda clean: clean) -> Reading:
+def read(text: str, words: ScopeWords,
+         blank: Callable[[str], str] = lambda clean: clean) -> Reading:
     """Split `text` into clauses and normalise each; `blank` removes everyday senses first."""
     tokens: list[str] = []
     clause_of: list[int] = []
@@ -150,18 +123,18 @@ def read(text: str, blank: Callable[[str], str] = lambda clean: clean) -> Readin
     for sentence in _CLAUSE_BREAK.split(text):
         negated_list = False
         for part in _COMMA.split(sentence):
-            words = blank(normalise(part)).split()
-            if not words:
+            found = blank(normalise(part)).split()
+            if not found:
                 continue
             # "no numbness, tingling or pain": a comma inside a negated list keeps the clause.
-            continues = negated_list and bool(set(words) & {"or", "nor"}) \
-                and not set(words) & _TERMINATORS
+            continues = negated_list and bool(set(found) & {"or", "nor"}) \
+                and not set(found) & words.terminators
             if not continues:
                 clause += 1
-            for word in words:
-                if word in _TERMINATORS:
+            for word in found:
+                if word in words.terminators:
                     clause += 1
                 tokens.append(word)
                 clause_of.append(clause)
-            negated_list = bool(set(words) & NEGATORS) or continues
-    return Reading(tuple(tokens), tuple(clause_of))
+            negated_list = bool(set(found) & words.negators) or continues
+    return Reading(tuple(tokens), tuple(clause_of), words)

@@ -3,41 +3,28 @@
 Recall matters more than precision here: a false alarm costs one extra safety
 message, a miss can cost someone a knee. So typos are caught with rapidfuzz, and
 only a negation in the same clause ("no numbness, just tight") switches a sign off
-(see `scope`). Signs of an emergency (bladder or bowel control, a numb saddle area,
-chest pain, sudden leg weakness, a bad fall) are urgent: they need help now, not a physio.
+(see `scope`). Urgent signs (bladder or bowel control, a numb saddle area, chest pain,
+sudden leg weakness, a bad fall) come first: they need help now, not a physio.
+
+The words and patterns live in `content/triage.yaml` (see `vocabulary`); the rules that
+read them live here.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from bot.core.faq.injury import INJURY, PREGNANCY, casual_flags
+from bot.content.schema import TriageVocabulary, WordList
 from bot.core.faq.scope import Reading, read
-from bot.core.faq.sensation import NUMBNESS, SHARP, TINGLING, described_flags
+from bot.core.faq.vocabulary import MIN_FUZZY_LEN, Severity, Vocabulary, load_vocabulary
 
-CHEST_PAIN = "chest pain"
-CONTINENCE = "bladder or bowel control"
-SADDLE = "numbness in the saddle area"
-WEAKNESS = "sudden leg weakness or foot drop"
-BAD_FALL = "a fall with severe pain"
-URGENT_SIGNS = frozenset({CHEST_PAIN, CONTINENCE, SADDLE, WEAKNESS, BAD_FALL})
-# Signs felt in a place, so the answer can say where: "numbness in your foot".
-_FELT_SIGNS = frozenset({SHARP, NUMBNESS, TINGLING, "loss of feeling", "swelling", "nerve pain"})
-# An old injury or pregnancy is the past; a sensation is about now, whenever it began.
-_PAST_CAN_SETTLE = frozenset({INJURY, PREGNANCY})
+__all__ = ["RedFlag", "Severity", "assess", "example_problems", "red_flag", "triage"]
 
-
-class Severity(StrEnum):
-    """How soon a warning sign needs someone qualified."""
-
-    URGENT = "urgent"
-    STOP = "stop"
+_FUZZY_CUTOFF = 84.0
 
 
 @dataclass(frozen=True)
@@ -48,261 +35,137 @@ class RedFlag:
     severity: Severity
     where: str | None = None
 
-# Each concept: words that alone are a red flag, matched exactly or by fuzzy ratio.
-_WORD_FLAGS: dict[str, tuple[str, ...]] = {
-    "sharp or shooting pain": (
-        "sharp", "sharper", "sharpest", "sharply", "stabbing", "stabbed", "stabs", "stabby",
-        "shooting", "shoots", "radiating",
-        "searing", "excruciating", "severe", "knife", "knifelike", "knives", "piercing",
-        "electric", "zapping", "zaps", "zapped", "lightning", "jab", "jabs", "jabbing", "zing",
-        "zings", "zinged", "zinging", "stinger", "jolt", "jolts", "jolting", "jolted", "slicing",
-        "acute", "agonising", "agonizing", "agony", "knifing", "knifed", "zap", "zinger",
-        "zingers", "tasered", "darting", "stab",
-    ),
-    "numbness": ("numb", "numbness", "numbed", "numbing", "numbly", "numbish"),
-    "tingling": ("tingling", "tingly", "tingle", "tingles", "tingled", "prickly", "prickling",
-                 "fizzy", "fizzing", "fizzes", "buzzing", "formication", "paresthesia",
-                 "paresthesias", "paraesthesia", "paraesthesiae", "dysesthesia", "neuropathy"),
-    "pregnancy": (
-        "pregnant", "pregnancy", "pregnancies", "preggers", "preggo", "trimester", "postpartum",
-        "prenatal", "antenatal", "postnatal", "perinatal",
-    ),
-    "recent injury or surgery": ("surgery", "surgeries", "surgical", "postop", "surgeon",
-                                 "laminectomy", "discectomy", "microdiscectomy", "meniscectomy",
-                                 "arthroplasty", "osteotomy"),
-    "swelling": ("swelling", "swollen", "swelled", "swells"),
-    "dizziness or fainting": ("dizzy", "dizziness", "faint", "fainted", "lightheaded"),
-    "nerve pain": ("sciatica", "sciatic"),
-}
-# Everyday words a typo-tolerant match would otherwise confuse with a red flag.
-_ORDINARY = frozenset({
-    "strain", "strains", "strained", "straining", "operate", "operates", "several", "shouting",
-    "spelling", "selling", "sharing", "shaping", "singles", "single", "location", "locations",
-    "rotation", "rotations", "hearing", "wearing", "bearing", "nearing", "clearing", "serving",
-    "kneeling", "knees", "knitting", "electronic", "electricity", "lighting", "share", "shared", "shares",
-    "sliding", "slides", "singer", "singers", "switches", "switched", "stitch", "zipping", "sleep",
-    "sharpie", "sharpies", "sharpen", "sharpened", "sharpener",
-})
-# Red-flag words in their everyday senses ("8 sharp", "mind-numbing", "shooting a video"),
-# blanked out before the words are read. Each names its other sense outright, so none can
-# hide a symptom: "sharp pain" or "numb toes" never fits one.
-_OTHER_SENSES = re.compile(
-    r"\b(?:\d{1,2}(?:\s*[ap]m)?|oclock|noon|midday)\s+sharp\b"
-    r"|\bsharp(?:er|est|ly)?\s+(?:as\s+a\s+tack|dresser|corners?|edges?|end|mind|eyes?|wit"
-    r"|improvement|drop|decrease)\b"
-    r"|\b(?:dropped|improved|fell|fallen|rose|risen|increased|decreased|declined)\s+sharply\b"
-    r"|\bshooting\s+(?:a\s+|some\s+|the\s+)?(?:hoops|videos?|photos?|pictures?|films?|clips?"
-    r"|reels?|pool|baskets)\b"
-    r"|\bmind\s*numb\w*\s+(?:meetings?|webinars?|calls?|work|jobs?|days?|tasks?|admin|boredom)\b"
-    r"|\bnumb\s*brained\b"
-    r"|\bbuzzing\s+(?:to|about|for)\b"
-    r"|\b(?:booster|flu|covid|vaccine|vaccination|tetanus)\s+jabs?\b")
-# Short words are only matched exactly: a fuzzy "numb" would catch "numbr" and "dumb".
-_MIN_FUZZY_LEN = 5
-_FUZZY_CUTOFF = 84.0
 
-_INJURY_WORDS = frozenset({
-    "injury", "injuries", "injured", "injure", "torn", "tore", "tear", "sprain", "sprained",
-    "fracture", "fractured", "broke", "broken", "dislocated", "dislocation", "operation", "operated",
-    "op", "replacement", "reconstruction", "ruptured", "rupture",
-})
-_INJURY_PLACES = frozenset({
-    "tibia", "tibial", "fibula", "femur", "patella", "kneecap", "cartilage", "tendon",
-    "knee", "knees", "hip", "hips", "back", "spine", "spinal", "disc", "ankle", "ankles",
-    "acl", "mcl", "pcl", "meniscus", "ligament", "ligaments", "leg", "legs", "foot", "feet",
-})
-_ALWAYS_INJURY = frozenset({"acl", "mcl", "pcl", "meniscus"})
-_PREVENTION = frozenset({"prevent", "prevents", "preventing", "avoid", "avoiding", "risk"})
+class _Words:
+    """The fuzzy word rules, over one vocabulary."""
 
-_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("tingling", re.compile(r"\bpins?\s*(?:and|n|&|\+)?\s*needles?\b")),
-    (CHEST_PAIN, re.compile(r"\bchest\s+(?:\w+\s+)?(?:pain|hurts?|hurting|tight\w*|pressure)")),
-    (CHEST_PAIN, re.compile(r"\b(?:pain|hurts?|hurting|tight\w*|pressure)\s+in\s+(?:my\s+)?chest")),
-    ("loss of feeling", re.compile(
-        r"\b(?:cant|cannot|can not|unable to|couldnt)\s+feel\s+(?:my\s+)?"
-        r"(?:legs?|feet|foot|toes?|knees?|body|anything)")),
-    ("loss of feeling", re.compile(r"\b(?:lost|lose|loses|losing|no)\s+(?:all\s+)?(?:the\s+)?"
-                                   r"(?:feeling|sensation)")),
-    ("loss of feeling", re.compile(
-        r"\b(?:cant|cannot|can not|unable to|couldnt|can barely|can hardly|barely|hardly)\s+"
-        r"feel\s+(?:\w+\s+){0,2}(?:legs?|feet|foot|toes?|knees?|calf|calves|thighs?|shins?"
-        r"|fingers?)\b|\bwithout\s+(?:any\s+)?(?:sensation|feeling)\b")),
-    ("numbness", re.compile(
-        r"\b(?:legs?|feet|foot|toes?|calf|calves|shins?|thighs?|knees?)\b.{0,40}\b(?:wooden"
-        r"(?!\s+(?:floor|floors|block|blocks|board|boards|surface|deck))|rubbery?"
-        r"|like\s+(?:a\s+)?(?:block|lump|log|brick)|dead|asleep|static|funny\s+bone"
-        r"|ants|crawling|thick\s+sock|cotton\s+wool)\b")),
-    ("sharp or shooting pain", re.compile(
-        r"\b(?:like|as if|feels like)\s+(?:a\s+|an\s+|being\s+)?(?:\w+\s+){0,2}(?:knife|knives"
-        r"|nail|needle|needles|glass|blade|razor|cut|arrow|bolt|lightning|electricity|shock"
-        r"|stab|stabbed)\b|\bwhite\s*hot\b|\bred\s*hot\b|\bshards?\b|\bspikes?\s+(?:of\s+)?"
-        r"(?:pain|in)\b|\blittle\s+spike\b")),
-    ("numbness", re.compile(
-        r"\b(?:legs?|feet|foot|toes?)\s+(?:went|go|goes|going|fell|fall|falls|falling|feels?)\s+"
-        r"(?:\w+\s+){0,3}(?:sleep|asleep|dead)\b")),
-    (CONTINENCE, re.compile(
-        r"\b(?:bladder|bowels?)\b.{0,30}\b(?:control\w*|leak\w*|accidents?|cant|cannot|can not"
-        r"|couldnt|lost|losing|loss|problems?|trouble|issues?|retention|wont|stopped|numb\w*)\b"
-        r"|\b(?:control\w*|leak\w*|accidents?|lost|losing|loss|problems?|trouble|issues?|numb\w*)"
-        r"\s+(?:\w+\s+){0,3}(?:bladder|bowels?)\b|\bincontinen\w*|\b(?:wet|peed|pee|pissed|soiled"
-        r"|pooed|pooped|shat|shit)\s+myself\b|\b(?:cant|cannot|can not|couldnt|unable\s+to|trouble"
-        r"|struggling\s+to|hard\s+to)\s+(?:pee|wee|urinate|piss|poo|poop)\b"
-        r"|\bleak(?:ing|ed|s)?\s+(?:urine|pee|wee)\b")),
-    (SADDLE, re.compile(
-        r"\b(?:numb\w*|no\s+feeling|cant\s+feel(?!\s+(?:\w+\s+){0,3}stretch)|lost\s+(?:the\s+)?"
-        r"feeling|tingl\w*|pins\s+and\s+needles|dead)\b.{0,40}\b(?:saddle|groin|crotch|genital\w*"
-        r"|privates|private\s+parts|perine\w*|between\s+(?:my\s+)?legs|down\s+there|nether"
-        r"|undercarriage)\b|\b(?:saddle|groin|crotch|genital\w*|privates|private\s+parts"
-        r"|perine\w*|between\s+(?:my\s+)?legs|down\s+there)\b.{0,40}\b(?:numb\w*"
-        r"|no\s+feeling|tingl\w*|pins\s+and\s+needles)\b")),
-    (WEAKNESS, re.compile(
-        r"\bfoot\s+(?:drop|drops|slaps|slapping|drags|dragging|flops|flopping)\b|\bdrop\s+foot\b"
-        r"|\b(?:cant|cannot|can not|couldnt|unable\s+to)\s+lift\s+(?:the\s+front\s+of\s+)?"
-        r"(?:my\s+)?(?:foot|feet|toes)\b|\bslaps?\s+the\s+(?:ground|floor)\b"
-        r"|\b(?:sudden\w*|out\s+of\s+nowhere|all\s+of\s+a\s+sudden)\b.{0,40}\b(?:weak\w*"
-        r"|gave\s+(?:out|way)|buckled|collapsed|wont\s+(?:hold|take))\b"
-        r"|\b(?:legs?|foot|feet)\b.{0,30}\b(?:weaker|getting\s+weak\w*|weakness\s+(?:is\s+)?"
-        r"(?:getting\s+)?worse|stopped\s+working|not\s+working|wont\s+(?:hold|support|work))\b"
-        r"|\b(?:weak\w*|buckl\w*|gave\s+out)\b.{0,30}\bsudden\w*"
-        r"|\b(?:cant|cannot|can not|couldnt|unable\s+to)\s+(?:stand\s+up|stand|walk|bear\s+weight"
-        r"|put\s+(?:any\s+)?weight)\b")),
-    (BAD_FALL, re.compile(
-        r"\b(?:fell|fall|fallen|falling|slipped|tripped|tumbled|went\s+flying|came\s+off)\b"
-        r"(?!\s+(?:asleep|behind|apart|in\s+love|into\s+the\s+pose|back\s+into))"
-        r".{0,80}\b(?:severe\w*|really\s+bad|terrible|excruciating|agon\w*|unbearable|worst"
-        r"|cant\s+move|cant\s+get\s+up|screaming|extreme\w*|killing\s+me|so\s+much\s+pain)\b"
-        r"|\b(?:severe\w*|excruciating|agon\w*|unbearable|worst)\b.{0,80}\b(?:since|after|from)"
-        r"\s+(?:i\s+|the\s+|a\s+|my\s+)?(?:fell|fall|fallen|slipped|tripped)\b")),
-    ("knee locking or giving way", re.compile(
-        r"\b(?:gives?|gave|giving)\s+(?:way|out)\b|\bknees?\s+(?:\w+\s+)?lock(?:s|ed|ing)?\b")),
-    ("swelling after a pop", re.compile(r"\b(?:pop|popped|popping|snap|snapped)\b")),
-)
-_PAIN_WORDS = frozenset({"pain", "pains", "painful", "ache", "aches", "feeling", "feelings",
-                         "sensation", "twinge", "twinges", "hurt", "hurts", "legs", "feet", "toes"})
-# "heard a pop" alone might be a harmless joint crack; with pain or swelling it is not.
-_POP_COMPANIONS = frozenset({"pain", "painful", "hurt", "hurts", "swelling", "swollen", "swell"})
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.v = vocabulary
 
-# The words the phrase patterns hang on; a typo in one of them must not hide the phrase.
-_PHRASE_WORDS = ("needles", "needle", "bladder", "bowels", "chest", "feeling", "asleep",
-                 "pressure", "popped", "incontinence", "cannot", "swelling", "groin", "weakness")
+    def flag(self, token: str) -> str | None:
+        """Return the sign `token` names, exactly or by a typo ("stabing"), or None."""
+        v = self.v
+        sign = v.by_word.get(token)
+        if sign is not None or len(token) < MIN_FUZZY_LEN or token in v.ordinary:
+            return sign
+        if not token.startswith(v.ordinary_starts):
+            for start, started in v.word_starts:
+                if token.startswith(start):
+                    return started
+        best = process.extractOne(token, v.fuzzy_words, scorer=fuzz.ratio,
+                                  score_cutoff=_FUZZY_CUTOFF)
+        return v.by_word[best[0]] if best else None
 
-_LOOKUP: dict[str, str] = {word: concept for concept, words in _WORD_FLAGS.items()
-                           for word in words}
-_FLAG_WORDS = tuple(_LOOKUP)
-_FUZZY_CHOICES = tuple(word for word in _LOOKUP if len(word) >= _MIN_FUZZY_LEN)
+    def spell_phrase_words(self, tokens: tuple[str, ...]) -> str:
+        """Return the text with near-misses of phrase words corrected ("needels" -> "needles")."""
+        v = self.v
+        fixed = []
+        for token in tokens:
+            if len(token) >= MIN_FUZZY_LEN and token not in v.ordinary \
+                    and token not in v.phrase_words:
+                best = process.extractOne(token, v.phrase_words, scorer=fuzz.ratio,
+                                          score_cutoff=_FUZZY_CUTOFF)
+                token = best[0] if best else token
+            fixed.append(token)
+        return " ".join(fixed)
 
+    def is_injury(self, token: str) -> bool:
+        """Return whether `token` is an injury word, allowing a typo from five letters."""
+        v = self.v
+        if token in v.injury_words:
+            return True
+        if len(token) < MIN_FUZZY_LEN or token in v.ordinary:
+            return False
+        return process.extractOne(token, v.injury_words, scorer=fuzz.ratio,
+                                  score_cutoff=_FUZZY_CUTOFF) is not None
 
-
-def _flag_word(token: str) -> str | None:
-    concept = _LOOKUP.get(token)
-    if concept is not None or len(token) < _MIN_FUZZY_LEN or token in _ORDINARY:
-        return concept
-    if token.startswith(("numb", "tingl", "pregn")) and not token.startswith("number"):
-        return _LOOKUP[{"n": "numb", "t": "tingle", "p": "pregnant"}[token[0]]]
-    best = process.extractOne(token, _FUZZY_CHOICES, scorer=fuzz.ratio,
-                              score_cutoff=_FUZZY_CUTOFF)
-    return _LOOKUP[best[0]] if best else None
-
-
-def _spell_phrase_words(tokens: tuple[str, ...]) -> str:
-    """Return the text with near-misses of phrase words corrected ("needels" -> "needles")."""
-    fixed = []
-    for token in tokens:
-        if len(token) >= _MIN_FUZZY_LEN and token not in _ORDINARY and token not in _PHRASE_WORDS:
-            best = process.extractOne(token, _PHRASE_WORDS, scorer=fuzz.ratio,
-                                      score_cutoff=_FUZZY_CUTOFF)
-            token = best[0] if best else token
-        fixed.append(token)
-    return " ".join(fixed)
-
-
-def _is_injury(token: str) -> bool:
-    if token in _INJURY_WORDS:
-        return True
-    if len(token) < _MIN_FUZZY_LEN or token in _ORDINARY:
-        return False
-    return process.extractOne(token, _INJURY_WORDS, scorer=fuzz.ratio,
-                              score_cutoff=_FUZZY_CUTOFF) is not None
-
-
-def _near_flag(token: str) -> str | None:
-    """Return the flag a one-letter slip of `token` spells ("sharo" -> sharp), or None."""
-    if len(token) < 4 or token in _ORDINARY:
-        return None
-    best = process.extractOne(token, _FLAG_WORDS, scorer=OSA.distance, score_cutoff=1)
-    return _LOOKUP[best[0]] if best and best[0][0] == token[0] else None
+    def near_flag(self, token: str) -> str | None:
+        """Return the flag a one-letter slip of `token` spells ("sharo" -> sharp), or None."""
+        if len(token) < 4 or token in self.v.ordinary:
+            return None
+        best = process.extractOne(token, tuple(self.v.by_word), scorer=OSA.distance,
+                                  score_cutoff=1)
+        return self.v.by_word[best[0]] if best and best[0][0] == token[0] else None
 
 
 class _Triage:
     """One message's reading and the warning signs found in it, in the order the rules look."""
 
-    def __init__(self, text: str) -> None:
-        self.reading: Reading = read(text, lambda clean: _OTHER_SENSES.sub(" ", clean))
+    def __init__(self, text: str, vocabulary: Vocabulary) -> None:
+        self.v = vocabulary
+        self.rules = _Words(vocabulary)
+        self.reading: Reading = read(text, vocabulary.scope,
+                                     lambda clean: vocabulary.everyday_senses.sub(" ", clean))
         self.tokens = self.reading.tokens
         self.words: dict[str, str | None] = {}
         for token in self.tokens:
             if token not in self.words:
-                self.words[token] = _flag_word(token)
+                self.words[token] = self.rules.flag(token)
 
     def symptom(self, token: str) -> bool:
         """Return whether `token` names a symptom, so a negated list can run through it."""
-        return self.words.get(token) is not None or token in _PAIN_WORDS
+        return self.words.get(token) is not None or token in self.v.pain_words
 
     def negated(self, index: int) -> bool:
         """Return whether a negation in its clause covers the token at `index`."""
         return self.reading.negated(index, self.symptom)
 
     def _word_hits(self) -> Iterator[tuple[str, int]]:
+        v = self.v
         for i, token in enumerate(self.tokens):
             if self.words[token] is not None:
                 yield self.words[token] or "", i
         words = set(self.tokens)
-        if not words & _PREVENTION and (words & _INJURY_PLACES or words & _ALWAYS_INJURY):
+        if not words & v.not_an_injury and (words & v.injury_places or words & v.always_injury):
             for i, token in enumerate(self.tokens):
-                if token in _ALWAYS_INJURY or _is_injury(token):
-                    yield INJURY, i
+                if token in v.always_injury or self.rules.is_injury(token):
+                    yield v.injury_sign, i
         for i, token in enumerate(self.tokens):
             beside = self.tokens[max(0, i - 1):i] + self.tokens[i + 1:i + 2]
-            if _PAIN_WORDS & set(beside) and (flag := _near_flag(token)) is not None:
+            if v.pain_words & set(beside) and (flag := self.rules.near_flag(token)) is not None:
                 yield flag, i
 
-    def _phrase_hits(self) -> Iterator[tuple[str, int]]:
+    def _pattern_hits(self) -> Iterator[tuple[str, int]]:
         text = self.reading.text
-        yield from casual_flags(text)
-        yield from described_flags(text)
-        spelled = _spell_phrase_words(self.tokens)
-        for concept, pattern in _PHRASES:
-            for source in (text, spelled):
-                found = pattern.search(source)
-                if found is None:
-                    continue
-                # Both texts have the same words, so the hit's word index is the same in each.
-                if concept != "swelling after a pop" or any(
-                        t in _POP_COMPANIONS and not self.negated(i) for i, t in enumerate(self.tokens)):
-                    yield concept, source.count(" ", 0, found.start())
-                break
+        spelled = self.rules.spell_phrase_words(self.tokens)
+        recent = self.v.recency.search(text) is not None
+        for sign in self.v.signs:
+            if sign.needs_one_of and not any(
+                    t in sign.needs_one_of and not self.negated(i)
+                    for i, t in enumerate(self.tokens)):
+                continue
+            for pattern in (*sign.patterns, *(sign.recent_patterns if recent else ())):
+                for source in (text, spelled):
+                    starts = [found.start() for found in pattern.finditer(source)]
+                    # Both texts have the same words, so a hit's word index is the same in each.
+                    yield from ((sign.id, source.count(" ", 0, start)) for start in starts)
+                    if starts:
+                        break
 
     def hits(self) -> Iterator[tuple[str, int]]:
         """Yield each sign the rules find, with its token index; set-aside ones included."""
         yield from self._word_hits()
-        yield from self._phrase_hits()
+        yield from self._pattern_hits()
 
     def set_aside(self, sign: str, index: int) -> bool:
         """Return whether a sign is negated, about someone else, or a settled past."""
+        settles = sign in self.v.by_id and self.v.by_id[sign].settles_in_the_past
         return (self.negated(index) or self.reading.about_someone_else(index)
-                or (sign in _PAST_CAN_SETTLE and self.reading.long_ago))
+                or (settles and self.reading.long_ago))
 
 
-def assess(text: str) -> tuple[RedFlag | None, str]:
+def assess(text: str, vocabulary: Vocabulary | None = None) -> tuple[RedFlag | None, str]:
     """Return the warning sign in `text` (urgent ones first), and the text the meaning check reads.
 
     The second part is `text` unchanged, or, when some signs were set aside, the clauses
     with those words dropped ("no numbness or tingling, just tight thighs" leaves "just
-    tight thighs"), so a negated symptom is not heard again by meaning.
+    tight thighs"), so a negated symptom is not heard again by meaning. `vocabulary`
+    defaults to the shipped `content/triage.yaml`.
     """
     if not text.strip():
         return None, text
-    triage = _Triage(text)
+    vocabulary = vocabulary or load_vocabulary()
+    triage = _Triage(text, vocabulary)
     kept: list[tuple[str, int]] = []
     dropped: set[int] = set()
     for sign, index in triage.hits():
@@ -313,18 +176,38 @@ def assess(text: str) -> tuple[RedFlag | None, str]:
             kept.append((sign, index))
     if not kept:
         return None, triage.reading.without(dropped) if dropped else text
-    sign, index = next(((s, i) for s, i in kept if s in URGENT_SIGNS), kept[0])
-    severity = Severity.URGENT if sign in URGENT_SIGNS else Severity.STOP
-    where = triage.reading.where(index) if sign in _FELT_SIGNS else None
-    return RedFlag(sign, severity, where), text
+    signs = vocabulary.by_id
+    sign, index = next(((s, i) for s, i in kept if signs[s].severity is Severity.URGENT),
+                       kept[0])
+    where = triage.reading.where(index) if signs[sign].says_where else None
+    return RedFlag(sign, signs[sign].severity, where), text
 
 
-def triage(text: str) -> RedFlag | None:
+def triage(text: str, vocabulary: Vocabulary | None = None) -> RedFlag | None:
     """Return the most urgent warning sign `text` mentions, or None."""
-    return assess(text)[0]
+    return assess(text, vocabulary)[0]
 
 
-def red_flag(text: str) -> str | None:
+def red_flag(text: str, vocabulary: Vocabulary | None = None) -> str | None:
     """Return the warning sign `text` mentions (e.g. "numbness"), or None."""
-    flag = triage(text)
+    flag = triage(text, vocabulary)
     return flag.sign if flag else None
+
+
+def example_problems(data: TriageVocabulary) -> list[str]:
+    """Return each whole-message example in `content/triage.yaml` that triage gets wrong."""
+    vocabulary = Vocabulary.build(data)
+    lists = {f"scope.{name}": getattr(data.scope, name).examples
+             for name in type(data.scope).model_fields
+             if isinstance(getattr(data.scope, name), WordList)}
+    lists["injury_rule"] = data.injury_rule.examples
+    problems = []
+    for where, examples in lists.items():
+        for text in examples.flagged:
+            if red_flag(text, vocabulary) is None:
+                problems.append(f'{where}: example "{text}" is under flagged but raises no sign')
+        for text in examples.not_flagged:
+            if (sign := red_flag(text, vocabulary)) is not None:
+                problems.append(f'{where}: example "{text}" is under not_flagged '
+                                f"but raises '{sign}'")
+    return problems

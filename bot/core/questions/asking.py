@@ -90,13 +90,13 @@ class Asking:
     def _safety(self, verdict: Verdict) -> Reply:
         """Name the warning sign heard, then say what to do: get help now, or stop and get checked."""
         words = self.s.content.safety
-        sign = verdict.red_flag
-        if sign is None or sign not in words.signs:
+        said = self.s.content.triage.heard_as(verdict.red_flag or "")
+        if said is None:
             heard = words.heard_by_meaning
         elif verdict.where:
-            heard = words.heard_where.format(sign=words.signs[sign], where=verdict.where)
+            heard = words.heard_where.format(sign=said, where=verdict.where)
         else:
-            heard = words.heard.format(sign=words.signs[sign])
+            heard = words.heard.format(sign=said)
         if verdict.severity is Severity.URGENT:
             return Reply(f"{heard}\n\n{words.urgent}", quote=True)
         advice = verdict.entry.answer if verdict.entry else words.urgent
