@@ -1,11 +1,18 @@
-"""A content folder of our own: the shipped progression and movements, stand-in FAQ entries."""
+"""A content folder of our own: the shipped YAML files, stand-in FAQ entries."""
 
 import shutil
 from pathlib import Path
 
 import pytest
 
-from bot.content.loader import MOVEMENTS_FILE, PROGRESSION_FILE, REQUIRED_FAQ_IDS, default_content_dir
+from bot.content.loader import (
+    MOVEMENTS_FILE,
+    PROGRESSION_FILE,
+    REQUIRED_FAQ_IDS,
+    SAFETY_FILE,
+    TRIAGE_FILE,
+    default_content_dir,
+)
 
 SHIPPED = default_content_dir()
 
@@ -21,7 +28,7 @@ def faq_text(faq_id: str, answer: str = "A short, kind answer.") -> str:
 def root(tmp_path: Path) -> Path:
     root = tmp_path / "content"
     (root / "faq").mkdir(parents=True)
-    for name in (PROGRESSION_FILE, MOVEMENTS_FILE):
+    for name in (PROGRESSION_FILE, MOVEMENTS_FILE, SAFETY_FILE, TRIAGE_FILE):
         shutil.copy(SHIPPED / name, root / name)
     # Our own FAQ stand-ins keep these tests independent of the shipped FAQ wording.
     for faq_id in REQUIRED_FAQ_IDS:

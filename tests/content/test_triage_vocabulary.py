@@ -12,6 +12,7 @@ from bot.core.faq.vocabulary import Severity, Vocabulary
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
+    """A copy of the whole shipped `content/`, FAQ included, to extend or break."""
     copy = tmp_path / "content"
     shutil.copytree(default_content_dir(), copy)
     return copy

@@ -257,6 +257,7 @@ class HeroFlow:
         session = await self.s.store.hero.open_session(turn.person.id)
         if session is None:
             return []
+        in_pose = session.step in POSE_STEPS and session.step != "props"
         await self.s.store.timers.cancel(HOLD_TIMER, session.id)
         state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
         state.level = rules.easier(session.level)
@@ -264,7 +265,6 @@ class HeroFlow:
         await self.s.store.hero.save_state(state, turn.now)
         await self._close(session, "safety", turn)
         words = self.s.content.safety
-        in_pose = session.step in POSE_STEPS and session.step != "props"
         return [Reply(words.session_stopped if in_pose else words.session_ended, private=True)]
 
     async def on_timer(self, timer: Timer) -> None:
