@@ -358,6 +358,11 @@ class TriageVocabulary(Strict):
 
     def problems(self) -> Iterator[str]:
         """Yield each fault beyond the shape: bad regexes, unknown fragments, failing examples."""
+        for name, fragment in self.fragments.items():
+            try:
+                re.compile(fragment)
+            except re.error as exc:
+                yield f"fragments.{name}: is not a valid regex: {exc}"
         seen: dict[str, str] = {}
         for sign in self.signs:
             where = f"sign '{sign.id}'"
