@@ -128,6 +128,7 @@ class _Triage:
     def _pattern_hits(self) -> Iterator[tuple[str, int]]:
         text = self.reading.text
         spelled = self.rules.spell_phrase_words(self.tokens)
+        sources = (text,) if spelled == text else (text, spelled)
         recent = self.v.recency.search(text) is not None
         for sign in self.v.signs:
             if sign.needs_one_of and not any(
@@ -135,12 +136,12 @@ class _Triage:
                     for i, t in enumerate(self.tokens)):
                 continue
             for pattern in (*sign.patterns, *(sign.recent_patterns if recent else ())):
-                for source in (text, spelled):
-                    starts = [found.start() for found in pattern.finditer(source)]
-                    # Both texts have the same words, so a hit's word index is the same in each.
-                    yield from ((sign.id, source.count(" ", 0, start)) for start in starts)
-                    if starts:
-                        break
+                source = next((source for source in sources if pattern.search(source)), None)
+                if source is None:
+                    continue
+                # Both texts have the same words, so a hit's word index is the same in each.
+                for found in pattern.finditer(source):
+                    yield sign.id, source.count(" ", 0, found.start())
 
     def hits(self) -> Iterator[tuple[str, int]]:
         """Yield each sign the rules find, with its token index; set-aside ones included."""
