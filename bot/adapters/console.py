@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sys
+import tempfile
+from pathlib import Path
 from typing import TextIO
 
 from bot.core.coach import Coach
@@ -14,6 +17,7 @@ from bot.core.events import (
     DeliveryResult,
     DeliveryStatus,
     Identity,
+    Image,
     Origin,
     Outbound,
     Reply,
@@ -28,13 +32,34 @@ class ConsoleChat:
     """One person chatting in this terminal; buttons are shown as `[n] Label`."""
 
     def __init__(self, coach: Coach, user: str, out: TextIO | None = None,
-                 interactive: bool | None = None) -> None:
+                 interactive: bool | None = None, images: bool = True) -> None:
         self.coach = coach
         self.identity = Identity(PLATFORM, user)
         self.out = out or sys.stdout
         self.interactive = sys.stdin.isatty() if interactive is None else interactive
+        self.images = images
         self.choices: list[Choice] = []
         self._message_id = 0
+        self._charts: Path | None = None
+
+    def close(self) -> None:
+        """Delete the charts this chat saved for viewing."""
+        if self._charts is not None:
+            shutil.rmtree(self._charts, ignore_errors=True)
+            self._charts = None
+
+    def _image_path(self, image: Image) -> Path:
+        if image.path is not None:
+            return image.path
+        # A terminal can't show a chart inline, so it is saved for the person at this console
+        # to open, in a folder only they can read, removed when the chat ends.
+        if self._charts is None:
+            self._charts = Path(tempfile.mkdtemp(prefix="herocoach-charts-"))
+        self._message_id += 1
+        path = self._charts / f"{self._message_id}-{image.name}"
+        path.write_bytes(image.read())
+        return path
+
 
     def _next_id(self) -> str:
         self._message_id += 1
@@ -44,9 +69,11 @@ class ConsoleChat:
         user = self.identity.user_id
         return Origin(self.identity, user, self._next_id(), is_private=True, display_name=user)
 
-    def show(self, text: str, choices: list[Choice]) -> None:
-        """Print one bot message and make its buttons the ones a number presses."""
+    def show(self, text: str, choices: list[Choice], image: Image | None = None) -> None:
+        """Print one bot message (and where its picture is) and make its buttons the ones a number presses."""
         lines = [f"bot> {text}".replace("\n", "\n     ")]
+        if image is not None and self.images:
+            lines.append(f"     [picture: {self._image_path(image)}]")
         lines += [f"  [{n}] {choice.label}" for n, choice in enumerate(choices, start=1)]
         print("\n".join(lines), file=self.out, flush=True)
         # Numbers always mean the buttons of the latest message, as a reader would expect.
@@ -58,7 +85,7 @@ class ConsoleChat:
             if reply.alert:
                 print(f"bot> (!) {reply.text}", file=self.out, flush=True)
             else:
-                self.show(reply.text, reply.choices)
+                self.show(reply.text, reply.choices, reply.image)
 
     async def send(self, message: Outbound) -> DeliveryResult:
         """Deliver a message the bot sends on its own, while the prompt waits."""
@@ -66,7 +93,7 @@ class ConsoleChat:
             return DeliveryResult(DeliveryStatus.FAILED, detail="not the person at this console")
         if self.interactive:
             print(file=self.out)
-        self.show(message.text, message.choices)
+        self.show(message.text, message.choices, message.image)
         if self.interactive:
             print(PROMPT, end="", file=self.out, flush=True)
         return DeliveryResult(DeliveryStatus.SENT, self._next_id())

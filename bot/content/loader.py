@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from bot.content.images import as_image, check_illustration
 from bot.content.schema import (
     FaqEntry,
     FaqExample,
@@ -22,6 +23,7 @@ from bot.content.schema import (
     SafetyText,
     TriageVocabulary,
 )
+from bot.core.events import Image
 
 PROGRESSION_FILE = "progression.yaml"
 MOVEMENTS_FILE = "movements.yaml"
@@ -61,6 +63,7 @@ class Content:
     safety: SafetyText
     triage: TriageVocabulary
     examples: tuple[FaqExample, ...] = ()
+    pictures: dict[str, Image] = field(default_factory=dict)
 
     def level(self, level_id: str) -> Level:
         """Return the level with this id."""
@@ -75,6 +78,10 @@ class Content:
             if entry.id == faq_id:
                 return entry
         raise KeyError(faq_id)
+
+    def picture(self, file: str | None) -> Image | None:
+        """Return the image of an illustration file (e.g. images/high.svg), if there is one."""
+        return self.pictures.get(file) if file else None
 
 
 def default_content_dir() -> Path:
@@ -233,6 +240,20 @@ def load_triage(root: Path | None = None) -> TriageVocabulary:
     return vocabulary
 
 
+def _check_pictures(progression: Progression, faq: list[FaqEntry], root: Path,
+                    problems: list[str]) -> None:
+    where = f"{root.name}/{PROGRESSION_FILE}"
+    for illustration in progression.illustrations():
+        problems.extend(check_illustration(illustration, root, where))
+    known = {illustration.file for illustration in progression.illustrations()}
+    for entry in faq:
+        if entry.illustration and entry.illustration not in known:
+            problems.append(
+                f"{root.name}/{FAQ_DIR}/{entry.id}.md: field 'illustration': {entry.illustration} "
+                f"is not one of the pictures in {PROGRESSION_FILE} (where its alt text lives)"
+            )
+
+
 def load_content(root: Path | None = None) -> Content:
     """Load every content file under `root`, raising ContentError listing all problems."""
     root = (root or default_content_dir()).resolve()
@@ -244,10 +265,13 @@ def load_content(root: Path | None = None) -> Content:
     triage = _load_triage(root, problems)
     faq = _load_faq(root, problems)
     examples = load_examples(root / EXAMPLES_FILE, root, (e.id for e in faq), problems)
+    if progression is not None:
+        _check_pictures(progression, faq, root, problems)
     if problems or progression is None or movements is None or safety is None or triage is None:
         raise ContentError(problems or ["content could not be loaded"])
+    pictures = {ill.file: as_image(ill, root) for ill in progression.illustrations()}
     return Content(progression, tuple(faq), tuple(movements.movements), safety, triage,
-                   tuple(examples))
+                   tuple(examples), pictures)
 
 
 def check_content(root: Path | None = None) -> list[str]:

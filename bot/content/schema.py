@@ -20,11 +20,17 @@ from pydantic import (
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ShortLabel = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=40)]
+# An SVG under content/, named relative to it with forward slashes (e.g. images/high.svg).
+ImageFile = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9/_-]*\.svg$", max_length=100)]
+# Discord allows 1,024 characters of attachment description; a useful alt text is a sentence or two.
+AltText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=1000)]
 
 LEVEL_IDS = ("prep", "high", "medium", "low", "floor", "reclined")
 
 # The only {placeholders} the bot fills in; any other brace would crash str.format at runtime.
-PLACEHOLDERS = {"hold_intro": {"seconds"}, "too_intense": {"level"}, "finished": {"level"}}
+PLACEHOLDERS = {"hold_intro": {"seconds"}, "too_intense": {"level"},
+                "too_intense_to_kneeling": {"level"}, "too_intense_before_pose": {"level"},
+                "finished": {"level"}}
 
 
 SAFETY_PLACEHOLDERS = {"heard": {"sign"}, "heard_where": {"sign", "where"}}
@@ -69,6 +75,20 @@ class Cues(Strict):
     no_hinge: NonEmpty
 
 
+class Illustration(Strict):
+    """A picture: its editable source in content/ (the PNG beside it is rendered from it) and alt text."""
+
+    file: ImageFile
+    alt: AltText
+
+
+class Pictures(Strict):
+    """The illustrations that are not one level's set-up."""
+
+    tail_tuck: Illustration
+    coming_out: Illustration
+
+
 class Level(Strict):
     """One rung of the Virasana progression, from most support to least."""
 
@@ -80,6 +100,7 @@ class Level(Strict):
     setup: list[NonEmpty] = Field(min_length=1)
     cues: Cues
     hold_seconds: int = Field(ge=10, le=300)
+    illustration: Illustration
     optional: bool = False
 
 
@@ -100,10 +121,13 @@ class SessionText(Strict):
     ease_rounds: int = Field(ge=1, le=10)
     hold_intro: NonEmpty
     times_up: NonEmpty
+    come_out: NonEmpty
     checkin_intensity: NonEmpty
     checkin_where: NonEmpty
     felt_areas: list[FeltArea] = Field(min_length=2)
     too_intense: NonEmpty
+    too_intense_to_kneeling: NonEmpty
+    too_intense_before_pose: NonEmpty
     stopped: NonEmpty
     finished: NonEmpty
 
@@ -127,7 +151,6 @@ class SafetyText(Strict):
     heard_by_meaning: NonEmpty
     urgent: NonEmpty
     session_ended: NonEmpty
-    session_stopped: NonEmpty
 
     @field_validator(*SAFETY_PLACEHOLDERS)
     @classmethod
@@ -139,7 +162,13 @@ class Progression(Strict):
     """The whole `/hero` progression: the session words and the ordered levels."""
 
     session: SessionText
+    pictures: Pictures
     levels: list[Level] = Field(min_length=2)
+
+    def illustrations(self) -> list[Illustration]:
+        """Return every illustration the progression names: each level's, then the others."""
+        return [*(level.illustration for level in self.levels),
+                self.pictures.tail_tuck, self.pictures.coming_out]
 
     @field_validator("levels")
     @classmethod
@@ -161,6 +190,8 @@ class FaqEntry(Strict):
     question: NonEmpty
     alternatives: list[NonEmpty] = Field(default_factory=list)
     tags: list[NonEmpty] = Field(default_factory=list)
+    # An illustration from progression.yaml shown with the answer (its alt text lives there).
+    illustration: ImageFile | None = None
     answer: NonEmpty
 
     @field_validator("answer")
@@ -299,6 +330,11 @@ class ScopeWords(Strict):
     negators: WordList
     terminators: WordList
     pseudo_negation_next: WordList
+    moves_before_away: WordList
+    free_words: WordList
+    negates_next_word: WordList
+    worries: WordList
+    future: WordList
     list_words: WordList
     others: WordList
     first_person: WordList
@@ -346,11 +382,14 @@ class TriageVocabulary(Strict):
     ordinary_words: list[str] = Field(default_factory=list)
     ordinary_starts: list[str] = Field(default_factory=list)
     pain_words: list[str] = Field(default_factory=list)
+    list_symptoms: list[str] = Field(default_factory=list)
+    mishaps: list[str] = Field(default_factory=list)
     phrase_words: list[str] = Field(default_factory=list)
     scope: ScopeWords
 
     words_are_words = field_validator(
-        "ordinary_words", "ordinary_starts", "pain_words", "phrase_words")(_one_word_each)
+        "ordinary_words", "ordinary_starts", "pain_words", "list_symptoms", "mishaps",
+        "phrase_words")(_one_word_each)
 
     def heard_as(self, sign: str) -> str | None:
         """Return the plain words for a sign ("tingling or pins and needles"), if it is known."""

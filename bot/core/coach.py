@@ -153,7 +153,8 @@ class Coach:
 
     async def _progress(self, turn: Turn, _args: str) -> list[Reply]:
         extra = await self.breaks.progress_lines(turn)
-        return await self.progress.summary(turn, self.s.zone_for(turn.person), extra)
+        breaks = await self.breaks.breaks_per_day(turn)
+        return await self.progress.summary(turn, self.s.zone_for(turn.person), extra, breaks)
 
     async def _settings(self, turn: Turn, _args: str) -> list[Reply]:
         return await self.account.settings(turn, await self.breaks.settings_lines(turn))

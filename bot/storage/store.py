@@ -180,6 +180,22 @@ class Hero(Base):
         )
         return [from_db(row[0]) for row in rows]
 
+    async def completed(self, person_id: int) -> list[HeroSession]:
+        """Return the person's completed sessions, oldest first."""
+        rows = await self.fetchall(
+            "SELECT * FROM hero_sessions WHERE person_id = ? AND outcome = 'completed'"
+            " ORDER BY ended_at", (person_id,),
+        )
+        return [self._session(row) for row in rows]
+
+    async def completed_since(self, since: datetime) -> list[tuple[int, datetime]]:
+        """Return (person id, end time) of everyone's sessions completed since a moment."""
+        rows = await self.fetchall(
+            "SELECT person_id, ended_at FROM hero_sessions WHERE outcome = 'completed'"
+            " AND ended_at >= ?", (to_db(since),),
+        )
+        return [(int(row[0]), from_db(row[1])) for row in rows]
+
     async def completed_count(self) -> int:
         """Return how many sessions everyone has completed."""
         row = await self.fetchone("SELECT COUNT(*) FROM hero_sessions WHERE outcome = 'completed'")
@@ -285,6 +301,13 @@ class Questions(Base):
         )
         return int(row[0]) if row else None
 
+    async def asked_by_since(self, since: datetime) -> list[tuple[int, datetime]]:
+        """Return (person id, time) of every question asked since a moment."""
+        rows = await self.fetchall(
+            "SELECT person_id, asked_at FROM questions WHERE asked_at >= ?", (to_db(since),)
+        )
+        return [(int(row[0]), from_db(row[1])) for row in rows]
+
     async def outcome_counts(self) -> dict[str, int]:
         """Return how many questions ended in each outcome."""
         rows = await self.fetchall("SELECT outcome, COUNT(*) FROM questions GROUP BY outcome")
@@ -322,6 +345,35 @@ class Timers(Base):
         return [Timer(r[0], r[1], r[2], r[3], from_db(r[4])) for r in rows]
 
 
+class Uploads(Base):
+    """Platform references to pictures already uploaded (Telegram file_id, Discord URL)."""
+
+    async def get(self, platform: str, media_key: str) -> tuple[str, datetime] | None:
+        """Return the stored reference and when it was stored, if the picture was uploaded."""
+        row = await self.fetchone(
+            "SELECT ref, created_at FROM uploads WHERE platform = ? AND media_key = ?",
+            (platform, media_key),
+        )
+        return (row[0], from_db(row[1])) if row else None
+
+    async def put(self, platform: str, media_key: str, ref: str, now: datetime) -> None:
+        """Remember (or replace) the reference to an uploaded picture."""
+        async with self.transaction() as db:
+            await db.execute(
+                "INSERT INTO uploads (platform, media_key, ref, created_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (platform, media_key) DO UPDATE SET ref = excluded.ref,"
+                " created_at = excluded.created_at",
+                (platform, media_key, ref, to_db(now)),
+            )
+
+    async def drop(self, platform: str, media_key: str) -> None:
+        """Forget a reference the platform no longer accepts."""
+        async with self.transaction() as db:
+            await db.execute(
+                "DELETE FROM uploads WHERE platform = ? AND media_key = ?", (platform, media_key)
+            )
+
+
 class Store:
     """The storage the core is given; PostgreSQL could stand in behind the same methods."""
 
@@ -332,6 +384,7 @@ class Store:
         self.hero = Hero(db, lock)
         self.questions = Questions(db, lock)
         self.timers = Timers(db, lock)
+        self.uploads = Uploads(db, lock)
         self.schedules = Schedules(db, lock, path)
 
     @classmethod

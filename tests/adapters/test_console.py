@@ -109,3 +109,21 @@ async def test_scripted_console_session_gets_a_nudge_and_presses_done(tmp_path: 
     assert "Break nudges on: every 1 min" in printed
     assert "bot> Time to get up" in printed and "[1] Done" in printed
     assert "Break logged" in printed and "Breaks done this week: 1" in printed
+
+
+def test_pictures_print_their_path_and_no_images_silences_them(tmp_path: Path) -> None:
+    script = "/hero\n" + "1\n" * 10 + "/progress\n"
+    done = run_console(tmp_path, script, "console", "--user", "cy")
+    assert done.returncode == 0, done.stderr
+    pictures = [line.strip() for line in done.stdout.splitlines() if "[picture: " in line]
+    shown = [line.removeprefix("[picture: ").removesuffix("]") for line in pictures]
+    assert shown[:2] == [str(ROOT / "content" / "images" / "high.png"),
+                         str(ROOT / "content" / "images" / "tail-tuck.png")]
+    chart = Path(shown[-1])
+    assert chart.name.endswith("progress.png") and "herocoach-charts-" in str(chart.parent)
+    assert not chart.exists()  # the chart was only kept while the chat ran
+    assert "Chart: 1 session in the last 12 weeks" in done.stdout
+
+    quiet = run_console(tmp_path, script, "console", "--user", "di", "--no-images")
+    assert quiet.returncode == 0, quiet.stderr
+    assert "[picture: " not in quiet.stdout and "Set up: High seat" in quiet.stdout

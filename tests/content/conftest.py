@@ -30,6 +30,7 @@ def root(tmp_path: Path) -> Path:
     (root / "faq").mkdir(parents=True)
     for name in (PROGRESSION_FILE, MOVEMENTS_FILE, SAFETY_FILE, TRIAGE_FILE):
         shutil.copy(SHIPPED / name, root / name)
+    shutil.copytree(SHIPPED / "images", root / "images")
     # Our own FAQ stand-ins keep these tests independent of the shipped FAQ wording.
     for faq_id in REQUIRED_FAQ_IDS:
         (root / "faq" / f"{faq_id}.md").write_text(faq_text(faq_id), encoding="utf-8")

@@ -258,7 +258,7 @@ def test_run_check_ok(root, capsys):
     out, err = capsys.readouterr()
     assert out.strip() == (
         f"content OK: {len(REQUIRED_FAQ_IDS)} FAQ entries, 6 levels, "
-        f"{len(movements['movements'])} movements"
+        f"{len(movements['movements'])} movements, 8 pictures"
     )
     assert err == ""
 

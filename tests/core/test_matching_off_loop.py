@@ -16,7 +16,7 @@ from tests.conftest import World
 LONG_QUESTION = " ".join(
     f"question {n}: when I sit in the pose my thighs feel tight, the blocks wobble a bit, "
     "and I wonder whether to hold longer or ease in and out more before the hold."
-    for n in range(12))
+    for n in range(6))
 
 
 async def test_other_commands_are_answered_quickly_during_a_burst_of_long_questions(

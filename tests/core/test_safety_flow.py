@@ -35,18 +35,20 @@ async def test_a_red_flag_during_the_hold_ends_the_session_with_no_times_up(worl
     await ann.say("/hero")
     await ann.press("All clear")
     await ann.press(0)  # the suggested prop
-    for label in ("I'm in position", "Next round", "Next round", "Releasing", "Tail tucked"):
+    for label in ("I'm in position", "Next round", "Next round", "Ready to hold still", "Tail tucked"):
         await ann.press(label)
     session = await world.runtime.store.hero.open_session(1)
     assert session is not None and session.step == "hold"
     replies = await ann.say("ouch sharp pain in my knee")
     texts = [reply.text for reply in replies]
-    assert "Come out of the pose slowly" in texts[0]
+    assert texts[0].startswith("I've ended your /hero session")
+    assert world.runtime.content.progression.session.come_out in texts[0]
     assert texts[1].startswith("You mentioned sharp or shooting pain in your knee.")
     assert not any("still waiting" in text for text in texts)
     assert await world.runtime.store.hero.open_session(1) is None
     [logged] = await world.runtime.store.hero.history(1)
-    assert logged.outcome == "safety"
+    assert logged.outcome == "safety_stop"
+    assert "stopped for safety" in (await ann.say("/progress"))[-1].text
     world.clock.advance(minutes=5)
     await world.runtime.coach.sweep()
     assert not any("Time's up" in m.text for m in world.chat.inbox_of("ann"))
@@ -62,7 +64,7 @@ async def test_a_red_flag_before_the_pose_ends_the_session_without_pose_words(wo
     await ann.press("All clear")
     replies = await ann.say("actually I'm pregnant, is that ok?")
     assert "ended your /hero session" in replies[0].text
-    assert "Come out of the pose" not in replies[0].text
+    assert world.runtime.content.progression.session.come_out not in replies[0].text
     assert replies[1].text.startswith("You mentioned a pregnancy.")
 
 

@@ -60,6 +60,11 @@ class TelegramBot:
         await self.emulator.wait_for("sendMessage", wanted, since=since)
         return self.emulator.sent_messages(chat_id)[-1]
 
+    async def sent_photo(self, chat_id: int, since: int) -> JSON:
+        """Wait for a photo to `chat_id` and return it as stored."""
+        await self.emulator.wait_for("sendPhoto", lambda p: p.get("chat_id") == chat_id, since=since)
+        return self.emulator.sent_messages(chat_id)[-1]
+
     async def sync(self) -> None:
         """Return once every update injected so far has been handled (updates run in order)."""
         mark = self.mark()
@@ -86,6 +91,16 @@ class TelegramBot:
             "answerCallbackQuery", lambda p: p["callback_query_id"] == query_id
         )
         return call.params
+
+    async def advance(self, user: User, label: str) -> JSON:
+        """Press a button, wait until its result is shown, and return the chat's last message.
+
+        Unlike `step` this also follows a step that arrives as a new message (a photo, or
+        the text after one).
+        """
+        await self.press(user, label)
+        await self.sync()
+        return self.emulator.sent_messages(user.id)[-1]
 
     async def step(self, user: User, label: str) -> JSON:
         """Press a button in the private chat and return the message after its in-place edit."""

@@ -35,8 +35,17 @@ class ScopeWords:
 
     negators: frozenset[str]
     terminators: frozenset[str]
-    # A negator followed by one of these negates nothing: "not sure", "doesn't go away".
+    # A negator followed by one of these negates nothing: "not sure", "not helping".
     pseudo_next: frozenset[str]
+    # "doesn't go away" negates nothing; "doesn't go numb" does.
+    moves: frozenset[str]
+    # Little words a negation reaches across without using up its window: "never had a back injury".
+    free_words: frozenset[str]
+    # "nothing" negates only the word right after it: "nothing sharp", but "nothing helps sharp pain".
+    negates_next_word: frozenset[str]
+    # A worry about the future is not a symptom now: "worried about getting numbness".
+    worries: frozenset[str]
+    future: frozenset[str]
     list_words: frozenset[str]
     others: frozenset[str]
     first_person: frozenset[str]
@@ -66,29 +75,61 @@ class Reading:
 
     def negated(self, index: int, symptom: Callable[[str], bool]) -> bool:
         """Return whether a negator in the same clause covers the token at `index`."""
+        words = self.words
         clause, steps, j = self.clause_of[index], 0, index - 1
+        if j >= 0 and self.tokens[j] in words.negates_next_word and self.clause_of[j] == clause:
+            return True
         while j >= 0 and self.clause_of[j] == clause and steps < NEGATION_WINDOW:
             token = self.tokens[j]
-            if token in self.words.negators:
-                following = self.tokens[j + 1] if j + 1 < len(self.tokens) else ""
-                if following not in self.words.pseudo_next:
+            if token in words.future and any(
+                    self.tokens[k] in words.worries and self.clause_of[k] == clause
+                    for k in range(max(0, j - 3), j)):
+                return True
+            if token in words.negators:
+                following = self.tokens[j + 1:j + 3]
+                pseudo = bool(following) and (following[0] in words.pseudo_next or (
+                    following[0] in words.moves and following[1:] == ("away",)))
+                if not pseudo:
                     return True
-            if token not in self.words.list_words and not symptom(token):
+            if token not in words.list_words and token not in words.free_words \
+                    and not symptom(token):
                 steps += 1
             j -= 1
         return False
 
+    def _names_another(self, words: tuple[str, ...] | list[str]) -> bool:
+        others = self.words.others
+        return any(w in others or (w.endswith("s") and w[:-1] in others) for w in words)
+
     def about_someone_else(self, index: int) -> bool:
-        """Return whether the clause at `index` talks about another person and not the writer."""
-        words = self.clause(index)
-        others = False
-        for i, word in enumerate(words):
-            if word in self.words.others:
-                others = True
-            elif word in self.words.first_person or (
-                    word == "my" and not set(words[i + 1:i + 3]) & self.words.others):
+        """Return whether the clause at `index` has someone else, not the writer, as its subject.
+
+        Reading back from the sign: a third person met before any "I", "me" or "my <own
+        thing>" is whom the sign is about ("my wife is pregnant", "my brother slipped a
+        disc"); "my wife thinks my knee is swollen" is still the writer's knee.
+        """
+        clause = self.clause_of[index]
+        j = index
+        while j >= 0 and self.clause_of[j] == clause:
+            word = self.tokens[j]
+            if self._names_another([word]):
+                return True
+            if word in self.words.first_person or (
+                    word == "my" and not self._names_another(self.tokens[j + 1:j + 3])):
                 return False
-        return others
+            j -= 1
+        return False
+
+    def led_by_someone_else(self, index: int) -> bool:
+        """Return whether the clause at `index` opens about another person ("my friend fell...")."""
+        clause = self.clause(index)
+        for i, word in enumerate(clause):
+            if self._names_another([word]):
+                return True
+            if word in self.words.first_person or (
+                    word == "my" and not self._names_another(clause[i + 1:i + 3])):
+                return False
+        return False
 
     @cached_property
     def long_ago(self) -> bool:

@@ -12,6 +12,7 @@ read them live here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -88,6 +89,18 @@ class _Words:
         return self.v.by_word[best[0]] if best and best[0][0] == token[0] else None
 
 
+def _overlapping(pattern: re.Pattern[str], text: str) -> Iterator[int]:
+    """Yield where each match of `pattern` starts, overlapping ones included.
+
+    A negated mention must not hide a real one it overlaps: in "no tingling in my legs,
+    but between my legs is numb", the saddle sign starts again at "between".
+    """
+    found = pattern.search(text)
+    while found is not None:
+        yield found.start()
+        found = pattern.search(text, found.start() + 1)
+
+
 class _Triage:
     """One message's reading and the warning signs found in it, in the order the rules look."""
 
@@ -104,7 +117,7 @@ class _Triage:
 
     def symptom(self, token: str) -> bool:
         """Return whether `token` names a symptom, so a negated list can run through it."""
-        return self.words.get(token) is not None or token in self.v.pain_words
+        return self.words.get(token) is not None or token in self.v.list_symptoms
 
     def negated(self, index: int) -> bool:
         """Return whether a negation in its clause covers the token at `index`."""
@@ -140,8 +153,8 @@ class _Triage:
                 if source is None:
                     continue
                 # Both texts have the same words, so a hit's word index is the same in each.
-                for found in pattern.finditer(source):
-                    yield sign.id, source.count(" ", 0, found.start())
+                for start in _overlapping(pattern, source):
+                    yield sign.id, source.count(" ", 0, start)
 
     def hits(self) -> Iterator[tuple[str, int]]:
         """Yield each sign the rules find, with its token index; set-aside ones included."""
@@ -168,15 +181,21 @@ def assess(text: str, vocabulary: Vocabulary | None = None) -> tuple[RedFlag | N
     vocabulary = vocabulary or load_vocabulary()
     triage = _Triage(text, vocabulary)
     kept: list[tuple[str, int]] = []
-    dropped: set[int] = set()
+    reading = triage.reading
+    # Denied symptoms and mishaps ("haven't had any injuries") leave the meaning check too.
+    set_aside = [i for i, token in enumerate(triage.tokens)
+                 if (triage.symptom(token) or token in vocabulary.mishaps) and triage.negated(i)]
     for sign, index in triage.hits():
         if triage.set_aside(sign, index):
-            clause = triage.reading.clause_of[index]
-            dropped |= {i for i, c in enumerate(triage.reading.clause_of) if c == clause}
+            set_aside.append(index)
         else:
             kept.append((sign, index))
+    clauses = {reading.clause_of[i] for i in set_aside}
+    clauses |= {reading.clause_of[i] for i in range(len(triage.tokens))
+                if reading.led_by_someone_else(i)}
+    dropped = {i for i, clause in enumerate(reading.clause_of) if clause in clauses}
     if not kept:
-        return None, triage.reading.without(dropped) if dropped else text
+        return None, reading.without(dropped) if dropped else text
     signs = vocabulary.by_id
     sign, index = next(((s, i) for s, i in kept if signs[s].severity is Severity.URGENT),
                        kept[0])

@@ -52,6 +52,8 @@ class Vocabulary:
     ordinary: frozenset[str]
     ordinary_starts: tuple[str, ...]
     pain_words: frozenset[str]
+    list_symptoms: frozenset[str]
+    mishaps: frozenset[str]
     phrase_words: tuple[str, ...]
     injury_sign: str
     injury_words: frozenset[str]
@@ -79,6 +81,8 @@ class Vocabulary:
             ordinary=frozenset(data.ordinary_words),
             ordinary_starts=tuple(data.ordinary_starts),
             pain_words=frozenset(data.pain_words),
+            list_symptoms=frozenset(data.list_symptoms),
+            mishaps=frozenset(data.mishaps),
             phrase_words=tuple(data.phrase_words),
             injury_sign=rule.sign,
             injury_words=frozenset(rule.injury_words),
@@ -91,6 +95,11 @@ class Vocabulary:
                 negators=frozenset(scope.negators.words),
                 terminators=frozenset(scope.terminators.words),
                 pseudo_next=frozenset(scope.pseudo_negation_next.words),
+                moves=frozenset(scope.moves_before_away.words),
+                free_words=frozenset(scope.free_words.words),
+                negates_next_word=frozenset(scope.negates_next_word.words),
+                worries=frozenset(scope.worries.words),
+                future=frozenset(scope.future.words),
                 list_words=frozenset(scope.list_words.words),
                 others=frozenset(scope.others.words),
                 first_person=frozenset(scope.first_person.words),

@@ -10,7 +10,7 @@ from bot.content.schema import FaqEntry
 from bot.core import texts
 from bot.core.buttons import Payload, encode
 from bot.core.context import Services, Turn
-from bot.core.events import Choice, Identity, Outbound, Reply
+from bot.core.events import Choice, Identity, Image, Outbound, Reply
 from bot.core.faq.matcher import Outcome, Verdict
 from bot.core.faq.triage import Severity
 from bot.core.models import Question
@@ -104,7 +104,8 @@ class Asking:
 
     async def _reply(self, turn: Turn, question: Question, verdict: Verdict) -> Reply:
         if verdict.outcome is Outcome.ANSWER and verdict.entry:
-            return Reply(answer_text(verdict.entry), self._feedback(question.id), quote=True)
+            return Reply(answer_text(verdict.entry), self._feedback(question.id), quote=True,
+                         image=self._picture(verdict.entry))
         if verdict.outcome is Outcome.SUGGEST and verdict.suggestions:
             choices = [Choice(entry.question[:60], encode("q", question.id, "f", entry.id))
                        for entry in verdict.suggestions[:3]]
@@ -149,21 +150,27 @@ class Asking:
         if action in ("up", "down") and question.outcome == "answer" and entry:
             await self.s.store.questions.set_feedback(question.id, 1 if action == "up" else -1)
             if action == "up":
-                return [Reply(f"{answer_text(entry)}\n\nThanks, glad it helped!", edit=True)]
+                return [Reply(f"{answer_text(entry)}\n\nThanks, glad it helped!", edit=True,
+                              image=self._picture(entry))]
             return [Reply(f"{answer_text(entry)}\n\nThanks for telling me. Shall I pass your "
                           "question to the coach?",
-                          [Choice("Ask the coach", encode("q", question.id, "coach"))], edit=True)]
+                          [Choice("Ask the coach", encode("q", question.id, "coach"))], edit=True,
+                          image=self._picture(entry))]
         if action == "f" and question.outcome == "suggest":
             picked = self._entry(payload.part(2))
             if picked is None:
                 return [Reply(texts.EXPIRED, alert=True)]
             await self.s.store.questions.resolve(question.id, "answer", picked.id)
-            return [Reply(answer_text(picked), self._feedback(question.id), edit=True)]
+            return [Reply(answer_text(picked), self._feedback(question.id), edit=True,
+                          image=self._picture(picked))]
         if action == "coach" and question.outcome in ("suggest", "answer"):
             await self.s.store.questions.resolve(question.id, "escalate", question.faq_id)
             await self.notify_coaches(turn, question)
             return [Reply(SENT_TO_COACH, edit=True)]
         return [Reply(texts.EXPIRED, alert=True)]
+
+    def _picture(self, entry: FaqEntry) -> Image | None:
+        return self.s.content.picture(entry.illustration)
 
     def _entry(self, faq_id: str | None) -> FaqEntry | None:
         try:

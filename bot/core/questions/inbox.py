@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from bot.core.charts import draw
+from bot.core.charts import stats as chart
 from bot.core.context import Services, Turn
-from bot.core.events import Identity, Outbound, Reply
+from bot.core.events import Identity, Image, Outbound, Reply
 from bot.core.models import Question
 
 ANSWER_USAGE = "Usage: /answer <question number> <your answer>, e.g. /answer 12 Tuck the tail first."
@@ -106,4 +108,20 @@ class Inbox:
             f"FAQ hit rate: {hit_rate}",
             f"Waiting in your inbox: {open_count}",
         ]
-        return [Reply("\n".join(lines))]
+        data = await self._chart_data(turn, counts)
+        words = chart.summary(data)
+        png = await draw(chart.render, data)
+        lines.append(words)
+        return [Reply("\n".join(lines), image=Image("stats.png", words, data=png))]
+
+    async def _chart_data(self, turn: Turn, outcomes: dict[str, int]) -> chart.StatsData:
+        zone = self.s.zone_for(turn.person)
+        since = turn.now - timedelta(weeks=chart.WEEKS)
+        sessions = await self.s.store.hero.completed_since(since)
+        questions = await self.s.store.questions.asked_by_since(since)
+        return chart.StatsData(
+            turn.now.astimezone(zone).date(),
+            [(person, moment.astimezone(zone).date()) for person, moment in sessions],
+            [(person, moment.astimezone(zone).date()) for person, moment in questions],
+            outcomes,
+        )

@@ -82,7 +82,8 @@ _PHRASES: dict[Kind, tuple[str, ...]] = {
         "you rock", "great bot", "love you", "ily", "so good", "this rocks", "awesome bot",
         "youre funny", "funny", "bot is great", "this bot is great", "bot is awesome",
         "this bot is awesome", "bot is amazing", "this bot is amazing", "youre great",
-        "youre amazing", "youre awesome", "youre brilliant", "clever bot",
+        "youre amazing", "youre awesome", "youre brilliant", "clever bot", "is great",
+        "is amazing", "is awesome", "is brilliant", "is so good", "is the best", "is actually great",
     ),
 }
 # Words that soften or address a pleasantry without making it a question.
