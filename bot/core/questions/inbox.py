@@ -69,8 +69,9 @@ class Inbox:
             return [Reply(f"Saved, but the person who asked #{number} has since left.")]
         if await self.relay(question, asker.identity, turn.now):
             return [Reply(f"Sent your answer to #{number} to {asker.display_name or 'them'}.")]
-        return [Reply(f"Saved your answer to #{number}. I couldn't reach them just now; "
-                      "they'll get it the next time they message me.")]
+        # Not an error for the coach: the answer is stored and reaches them when they're back.
+        return [Reply(f"Saved your answer to #{number} for {asker.display_name or 'them'}. "
+                      "They'll get it as soon as they're back in the chat.")]
 
     async def relay(self, question: Question, to: Identity, now: datetime) -> bool:
         """Deliver one stored answer as a reply to the original question."""

@@ -36,7 +36,8 @@ _PHRASES: dict[Kind, tuple[str, ...]] = {
         "how you doing", "how ya going", "hope you are well", "hope youre well", "im back",
         "happy monday", "happy friday", "namaste", "aloha", "bonjour", "hola", "oi",
         "hope you are doing well", "hope youre doing well", "hope ur well", "hope all is well",
-        "hope youre good", "hope ur good", "how have you been", "long time no see",
+        "hope youre good", "hope ur good", "how have you been", "long time no see", "howzit",
+        "good day", "im new here", "i am new here", "new here", "hi all", "hello all",
     ),
     Kind.THANKS: (
         "thanks", "thank you", "thankyou", "thank u", "thx", "thnx", "thnks", "tnx", "ty", "tysm",
@@ -49,6 +50,10 @@ _PHRASES: dict[Kind, tuple[str, ...]] = {
         "makes sense", "merci", "gracias", "danke", "legend", "youre a legend", "lifesaver",
         "youre a lifesaver", "useful", "really useful", "thats useful", "thats really useful",
         "very useful", "good advice", "great advice", "great tip", "good tip", "nice tip",
+        "really clear", "very clear", "that answer was really clear", "that was clear",
+        "pass my thanks to the coach", "pass on my thanks", "thanks for asking the coach for me",
+        "for asking the coach", "got the coachs reply", "got the reply", "achha", "ji", "lekker",
+        "bru", "shot", "sweet as", "thank you ji",
     ),
     Kind.ACK: (
         "ok", "okay", "okey", "okie", "k", "kk", "oki", "okey dokey", "alright", "all right",
@@ -63,6 +68,9 @@ _PHRASES: dict[Kind, tuple[str, ...]] = {
         "fair", "fair point", "true", "aw", "aww", "ok then", "oh right", "that was quick",
         "quick", "wow that was quick", "sorry", "sorry been busy", "been busy", "my bad", "oops",
         "brb", "nvm", "never mind", "nevermind", "hmm", "hm", "interesting", "oh nice",
+        "okk", "ooh", "oooh", "yay", "woohoo", "figured it out", "never mind figured it out",
+        "sorry for the late reply", "sorry for the delay", "sry", "soz", "apologies",
+        "was in a meeting", "got pulled away", "brb coffee", "back now",
     ),
     Kind.FAREWELL: (
         "bye", "byee", "bye bye", "goodbye", "good bye", "see you", "see ya", "see you later",
@@ -70,6 +78,7 @@ _PHRASES: dict[Kind, tuple[str, ...]] = {
         "goodnight", "night", "nite", "gn", "take care", "have a good day", "have a nice day",
         "have a good one", "talk soon", "talk later", "speak soon", "until next time",
         "talk tomorrow", "see you tomorrow", "speak tomorrow", "off to bed", "gotta go",
+        "catch you tomorrow", "catch ya", "ciao", "peace out",
     ),
     Kind.LAUGHTER: (
         "lol", "lool", "lmao", "lmfao", "rofl", "haha", "hahaha", "hehe", "heh", "ha", "ha ha",
@@ -94,7 +103,7 @@ _FILLER = frozenset({
     "oh", "well", "just", "too", "heaps", "loads", "x", "xx", "xxx", "then", "now", "today",
     "sir", "maam", "dear", "ok", "hun", "man", "dude", "bro", "sis", "indeed", "totally",
     "actually", "ngl", "tbh", "honestly", "literally", "seriously", "pretty", "quite", "super",
-    "truly", "lol", "one", "still", "have", "i",
+    "truly", "lol", "one", "still", "have", "i", "pls", "plz", "please",
 })
 _LAUGH = re.compile(r"^(?:a?(?:ha|he|hi)+h?|l+o+l+[sz]*|lmf?a+o+|ro+fl|xd+|kek)$")
 # What people type when they mean a button that is no longer showing.

@@ -7,7 +7,7 @@ from bot.faq_cli import run_ask, run_faq_eval
 
 HERE = Path(__file__).parent
 KEYS = {"question", "faq_id", "title", "confidence", "outcome", "answer", "suggestions",
-        "red_flag"}
+        "red_flag", "severity", "where"}
 
 
 def _lines(capsys):
@@ -19,7 +19,8 @@ def test_ask_json_shape_for_each_outcome(capsys):
                  "how do i center a div"]
     assert run_ask(questions, as_json=True) == 0
     rows = _lines(capsys)
-    assert [r["outcome"] for r in rows] == ["answer", "safety", "suggest", "escalate"]
+    assert [r["outcome"] for r in rows][:3] == ["answer", "safety", "suggest"]
+    assert rows[3]["outcome"] in ("escalate", "off-topic")
     for row, question in zip(rows, questions, strict=True):
         assert set(row) == KEYS
         assert row["question"] == question
@@ -28,7 +29,7 @@ def test_ask_json_shape_for_each_outcome(capsys):
     answer, safety, suggest, escalate = rows
     assert answer["faq_id"] == "static-hold" and answer["answer"] and answer["title"]
     assert safety["faq_id"] == "safety" and safety["answer"] and safety["red_flag"] == "numbness"
-    assert safety["confidence"] == 1.0
+    assert safety["confidence"] == 1.0 and safety["severity"] == "stop" and safety["where"] == "feet"
     assert suggest["answer"] is None and suggest["suggestions"][0] == suggest["faq_id"]
     assert escalate["faq_id"] is None and escalate["title"] is None and escalate["answer"] is None
 
@@ -41,10 +42,18 @@ def test_ask_reads_stdin_with_dash_skipping_blank_lines(capsys, monkeypatch):
 
 
 def test_ask_text_form_is_readable(capsys):
-    assert run_ask(["how often should i practise", "hello"], as_json=False) == 0
+    assert run_ask(["how often should i practise", "how do i center a div"], as_json=False) == 0
     out = capsys.readouterr().out
     assert "progress" in out and "Lower your prop" in out
     assert "coach" in out
+
+
+def test_ask_reports_small_talk_and_urgent_signs(capsys):
+    assert run_ask(["thanks!", "👍", "1", "I get chest pain when I stand up"], as_json=True) == 0
+    rows = _lines(capsys)
+    assert [r["outcome"] for r in rows] == ["smalltalk", "smalltalk", "smalltalk", "safety"]
+    assert [r.get("kind") for r in rows[:3]] == ["thanks", "emoji", "button"]
+    assert rows[3]["severity"] == "urgent" and rows[3]["red_flag"] == "chest pain"
 
 
 def test_ask_reports_broken_content(tmp_path, capsys):

@@ -66,7 +66,8 @@ def test_one_shared_word_does_not_carry_an_off_topic_question(matcher, question)
 @pytest.mark.parametrize("question", ["", "   ", "🙏🙏", "hello", "how do i center a div"])
 def test_escalates_when_nothing_matches(matcher, question):
     verdict = matcher.match(question)
-    assert verdict.outcome is Outcome.ESCALATE
+    # Either way the question goes to the coach; OFF_TOPIC says an off-topic example vetoed it.
+    assert verdict.outcome in (Outcome.ESCALATE, Outcome.OFF_TOPIC)
     assert verdict.entry is None
     assert verdict.suggestions == ()
 
@@ -128,7 +129,7 @@ def test_an_offtopic_example_vetoes_a_question_the_entries_alone_would_answer(en
     question = "how long do i hold my breath underwater"
     assert FaqMatcher(entries).match(question).outcome is Outcome.ANSWER
     taught = FaqMatcher(entries, [FaqExample(q=question, faq="offtopic")]).match(question)
-    assert taught.outcome is Outcome.ESCALATE
+    assert taught.outcome is Outcome.OFF_TOPIC
     assert taught.entry is None and taught.confidence < 0.05
 
 
@@ -157,6 +158,9 @@ def test_bad_thresholds_and_no_entries_are_rejected(entries):
      "🧘" * 3_000, "ǅ ﬁ ß İ", "٣٤٥", "\ud800".encode("utf-8", "surrogatepass").decode("utf-8", "replace")],
 )
 def test_odd_input_never_crashes_and_stays_fast(matcher, text):
+    # With the content's vectors shipped, the model's layers load on the first question
+    # rather than while the matcher is built: that one-off load isn't what is timed here.
+    matcher.match("warm up the sentence model")
     start = time.perf_counter()
     verdict = matcher.match(text)
     assert time.perf_counter() - start < 0.5
@@ -174,7 +178,7 @@ def test_arbitrary_text_gives_a_consistent_verdict(matcher, text):
         assert verdict.entry is not None
     if verdict.outcome is Outcome.SUGGEST:
         assert verdict.suggestions
-    if verdict.outcome is Outcome.ESCALATE:
+    if verdict.outcome in (Outcome.ESCALATE, Outcome.OFF_TOPIC):
         assert verdict.entry is None
     assert (verdict.outcome is Outcome.SAFETY) == (verdict.red_flag is not None)
 
