@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -77,6 +78,19 @@ async def schema_version(db: aiosqlite.Connection) -> int:
     return int(row[0]) if row else 0
 
 
+def split_statements(sql: str) -> list[str]:
+    """Split a migration into its statements, so they can run inside one open transaction."""
+    statements, pending = [], ""
+    for line in sql.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending)
+            pending = ""
+    if any(line.strip() and not line.strip().startswith("--") for line in pending.splitlines()):
+        statements.append(pending)
+    return statements
+
+
 async def migrate(
     db: aiosqlite.Connection, folder: Path | None = None, target: int | None = None
 ) -> int:
@@ -87,12 +101,20 @@ async def migrate(
     for migration in discover_migrations(folder):
         if migration.version <= current or (target is not None and migration.version > target):
             continue
-        sql = migration.path.read_text(encoding="utf-8")
-        # user_version lives in the database header and is written inside the same
-        # transaction, so a failed migration leaves neither its tables nor its number.
-        script = f"BEGIN;\n{sql}\n;PRAGMA user_version = {migration.version};\nCOMMIT;"
+        # The version is read again under the write lock: a second process opening the same
+        # new file waits here, then finds the migration applied and skips it.
+        await db.execute("BEGIN IMMEDIATE")
         try:
-            await db.executescript(script)
+            if await schema_version(db) >= migration.version:
+                await db.rollback()
+                current = migration.version
+                continue
+            for statement in split_statements(migration.path.read_text(encoding="utf-8")):
+                await db.execute(statement)
+            # user_version lives in the database header and is written inside the same
+            # transaction, so a failed migration leaves neither its tables nor its number.
+            await db.execute(f"PRAGMA user_version = {migration.version}")
+            await db.commit()
         except Exception as exc:
             if db.in_transaction:
                 await db.rollback()
@@ -109,11 +131,13 @@ async def connect(database_url: str, migrations: Path | None = None) -> aiosqlit
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = await aiosqlite.connect(path, isolation_level=None)
     db.row_factory = aiosqlite.Row
-    await db.execute("PRAGMA journal_mode=WAL")
-    await db.execute("PRAGMA foreign_keys=ON")
-    await db.execute("PRAGMA busy_timeout=5000")
-    await db.execute("PRAGMA synchronous=NORMAL")
     try:
+        # The busy timeout comes first: a second process opening a new file at the same
+        # moment waits for the first one's locks instead of failing.
+        await db.execute("PRAGMA busy_timeout=10000")
+        await db.execute("PRAGMA journal_mode=WAL")
+        await db.execute("PRAGMA foreign_keys=ON")
+        await db.execute("PRAGMA synchronous=NORMAL")
         await migrate(db, migrations)
     except BaseException:
         await db.close()
