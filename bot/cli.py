@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_ask(args.questions, as_json=args.json)
     if args.command == "faq-eval":
-        from bot.faq_cli import run_faq_eval
+        from bot.faq_tools.cli import run_faq_eval
 
         return run_faq_eval(args.file)
     if args.command == "schedule":

@@ -1,4 +1,4 @@
-"""The `ask` and `faq-eval` commands: try the FAQ matcher from a terminal, no database."""
+"""The `ask` command: try the FAQ matcher from a terminal, no database."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from pathlib import Path
 
 from bot.content.loader import ContentError
 from bot.core.faq import FaqMatcher, Outcome, Verdict, load_examples, load_faq
-from bot.core.faq.evaluate import EvalFileError, evaluate, load_cases
 from bot.core.faq.vocabulary import load_vocabulary
 from bot.core.questions import smalltalk
 
@@ -16,7 +15,8 @@ from bot.core.questions import smalltalk
 SMALLTALK = "smalltalk"
 
 
-def _matcher(content_dir: Path | None) -> FaqMatcher | None:
+def load_matcher(content_dir: Path | None) -> FaqMatcher | None:
+    """Build the matcher from the content folder, or print its problems and return None."""
     try:
         entries = load_faq(content_dir)
         return FaqMatcher(entries, load_examples(entries, content_dir),
@@ -60,7 +60,7 @@ def _as_text(question: str, verdict: Verdict) -> str:
 
 def run_ask(questions: list[str], *, as_json: bool, content_dir: Path | None = None) -> int:
     """Answer each question as the chat would; '-' alone reads one question per stdin line."""
-    matcher = _matcher(content_dir)
+    matcher = load_matcher(content_dir)
     if matcher is None:
         return 2
     if questions == ["-"]:
@@ -76,35 +76,4 @@ def run_ask(questions: list[str], *, as_json: bool, content_dir: Path | None = N
             print(json.dumps(_as_dict(question, verdict), ensure_ascii=False))
         else:
             print(_as_text(question, verdict))
-    return 0
-
-
-def run_faq_eval(path: Path, content_dir: Path | None = None) -> int:
-    """Evaluate the matcher and the baseline on a JSONL file and print the report."""
-    try:
-        cases = load_cases(path)
-    except (EvalFileError, OSError) as exc:
-        print(f"faq-eval: {exc}", file=sys.stderr)
-        return 2
-    matcher = _matcher(content_dir)
-    if matcher is None:
-        return 2
-    report = evaluate(matcher, cases)
-    print(report.render())
-    if report.unseen is not None:
-        # A question the matcher holds word for word is answered from memory; say how much
-        # of the score that is, so a figure is never flattered by it unnoticed.
-        figures = [(label, value) for label, value, kind in (
-            ("top-1 on-topic", report.unseen.top1_on_topic, "on-topic"),
-            ("off-topic refused", report.unseen.offtopic_refused, "off-topic"),
-            ("safety recall", report.unseen.safety_recall, "red-flag"))
-            if kind in report.unseen_kinds]
-        print(f"\n{report.seen} of these questions are word for word in the FAQ's "
-              "phrasings or examples. Without them: "
-              + ", ".join(f"{label} {value:.1%}" for label, value in figures) + ".")
-    if report.misses:
-        print(f"\nherocoach misses ({len(report.misses)}):")
-        for miss in report.misses:
-            print(f"  expected {miss.case.expect}, got {miss.outcome.value} {miss.got or '-'} "
-                  f"({miss.confidence:.2f}): {miss.case.q}")
     return 0

@@ -337,10 +337,12 @@ class ScopeWords(Strict):
     future: WordList
     list_words: WordList
     others: WordList
+    others_after_my: WordList
     first_person: WordList
     body_parts: WordList
     long_ago: TriagePattern
     still_current: TriagePattern
+    doing_the_pose: TriagePattern
 
 
 def expand(source: str, fragments: dict[str, str]) -> str:

@@ -18,6 +18,7 @@ from bot.core.events import ButtonPress, Command, InboundEvent, Reply, ReplyToBo
 from bot.core.hero.flow import HOLD_TIMER, HeroFlow
 from bot.core.hero.progress import Progress
 from bot.core.models import Timer
+from bot.core.questions import smalltalk
 from bot.core.questions.asking import Asking
 from bot.core.questions.inbox import Inbox
 
@@ -176,10 +177,15 @@ class Coach:
         return await self._free_text(turn, event.text)
 
     async def _free_text(self, turn: Turn, text: str) -> list[Reply]:
+        waiting = Reply("Your /hero session is still waiting: use its buttons, "
+                        "or type /hero to pick it up.")
+        # A typed "8" or "done" during a session means its buttons, not "there are none".
+        if smalltalk.kind_of(text) is smalltalk.Kind.BUTTON and \
+                await self.s.store.hero.open_session(turn.person.id):
+            return [waiting]
         replies = await self.asking.ask(turn, text)
         if await self.s.store.hero.open_session(turn.person.id):
-            replies.append(Reply("Your /hero session is still waiting: use its buttons, "
-                                 "or type /hero to pick it up."))
+            replies.append(waiting)
         return replies
 
     async def _press(self, turn: Turn, payload_text: str) -> list[Reply]:

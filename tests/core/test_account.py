@@ -12,7 +12,7 @@ async def test_first_contact_gets_welcome_disclaimer_and_commands(world: World) 
     replies = await user.say("hello there")
     assert replies[0].text.startswith("Hi Ann!")
     assert "not a clinician" in replies[0].text and "/hero" in replies[0].text
-    assert "Hi Ann" not in (await user.say("hello again"))[0].text
+    assert "I'm HeroCoach" not in (await user.say("hello again"))[0].text
 
 
 async def test_start_deep_link_starts_hero(world: World) -> None:

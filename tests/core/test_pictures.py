@@ -45,7 +45,7 @@ async def test_too_intense_at_set_up_shows_the_easier_levels_picture(world: Worl
 async def test_times_up_comes_with_the_coming_out_picture(world: World) -> None:
     ann = world.chat.user("ann")
     await ann.say("/hero")
-    for label in ("All clear", "Bolster", "I'm in position", "Next", "Next", "Releasing", "Tail tucked"):
+    for label in ("All clear", "Bolster", "I'm in position", "Next", "Next", "Ready to hold", "Tail tucked"):
         await ann.press(label)
     world.clock.advance(seconds=46)
     await world.runtime.coach.sweep()
@@ -68,7 +68,7 @@ async def test_progress_has_a_chart_once_there_is_practice(world: World) -> None
     empty = (await ann.say("/progress"))[-1]
     assert empty.image is None and "No sessions yet" in empty.text
     await ann.say("/hero")
-    for label in ("All clear", "Bolster", "I'm in position", "Next", "Next", "Releasing",
+    for label in ("All clear", "Bolster", "I'm in position", "Next", "Next", "Ready to hold",
                   "Tail tucked", "Done holding", "4", "Front of thighs"):
         await ann.press(label)
     [progress] = await ann.say("/progress")

@@ -85,3 +85,11 @@ async def test_ask_the_coach_after_thumbs_down_says_sent(world: World) -> None:
     await ann.press("👎")
     sent = await ann.press("Ask the coach")
     assert sent[-1].text.startswith("Sent to the coach")
+
+
+async def test_a_typed_number_during_a_session_points_to_its_buttons(world: World) -> None:
+    ann = world.chat.user("ann")
+    await ann.say("/hero")
+    replies = await ann.say("8")
+    assert [reply.text for reply in replies] == [
+        "Your /hero session is still waiting: use its buttons, or type /hero to pick it up."]

@@ -109,7 +109,7 @@ async def coach_gets_question(tg: TelegramBot, text: str) -> tuple[JSON, JSON]:
     mark = tg.mark()
     asked = tg.say(ALICE, text)
     passed = await tg.sent(ALICE.id, mark)
-    assert "passed your question to the coach" in passed["text"]
+    assert "to the coach" in passed["text"]
     notice = await tg.sent(COACH.id, mark)
     return asked, notice
 

@@ -35,7 +35,7 @@ async def test_the_set_up_step_is_a_photo_with_its_steps_and_buttons_then_reused
     tg: TelegramBot,
 ) -> None:
     setup = await to_setup(tg, ALICE)
-    assert setup["caption"].startswith("Set up: High seat\nUnder your hips: A bolster")
+    assert setup["caption"].startswith("Set up: High seat\nA bolster")
     assert "1. Kneel with your knees together" in setup["caption"]
     assert labels(setup)[0] == ["I'm in position"] and labels(setup)[-1] == ["Too intense", "Stop"]
     [first] = tg.emulator.calls_to("sendPhoto")
@@ -61,7 +61,7 @@ async def test_the_set_up_step_is_a_photo_with_its_steps_and_buttons_then_reused
 async def test_the_tuck_cue_comes_with_its_picture(tg: TelegramBot) -> None:
     await to_setup(tg, ALICE)
     step = await tg.advance(ALICE, "I'm in position")
-    while labels(step)[0][0] in ("Next round", "Releasing has settled"):
+    while labels(step)[0][0] in ("Next round", "Ready to hold still"):
         step = await tg.advance(ALICE, labels(step)[0][0])
     assert labels(step)[0] == ["Tail tucked"]
     assert step["caption"].startswith("Once you're seated, let your tailbone drop")

@@ -48,10 +48,14 @@ class ScopeWords:
     future: frozenset[str]
     list_words: frozenset[str]
     others: frozenset[str]
+    # Words that also address the reader ("bro, my knee..."): another person only after "my".
+    others_after_my: frozenset[str]
     first_person: frozenset[str]
     long_ago: re.Pattern[str]
     # What keeps an old event current: "still", a recent date, or a joint that stays replaced.
     still_current: re.Pattern[str]
+    # Someone else's sign still matters when they are about to do the pose.
+    doing_the_pose: re.Pattern[str]
     body_parts: tuple[tuple[str, re.Pattern[str]], ...]
 
 
@@ -68,10 +72,16 @@ class Reading:
         """Return the tokens joined by single spaces, the form patterns read."""
         return " ".join(self.tokens)
 
+    @cached_property
+    def _clauses(self) -> dict[int, list[str]]:
+        clauses: dict[int, list[str]] = {}
+        for token, clause in zip(self.tokens, self.clause_of, strict=True):
+            clauses.setdefault(clause, []).append(token)
+        return clauses
+
     def clause(self, index: int) -> list[str]:
         """Return the tokens of the clause token `index` is in."""
-        return [t for t, c in zip(self.tokens, self.clause_of, strict=True)
-                if c == self.clause_of[index]]
+        return self._clauses[self.clause_of[index]]
 
     def negated(self, index: int, symptom: Callable[[str], bool]) -> bool:
         """Return whether a negator in the same clause covers the token at `index`."""
@@ -112,7 +122,8 @@ class Reading:
         j = index
         while j >= 0 and self.clause_of[j] == clause:
             word = self.tokens[j]
-            if self._names_another([word]):
+            if self._names_another([word]) or (word in self.words.others_after_my and j > 0
+                                               and self.tokens[j - 1] in {"my", "our", "a"}):
                 return True
             if word in self.words.first_person or (
                     word == "my" and not self._names_another(self.tokens[j + 1:j + 3])):

@@ -162,10 +162,11 @@ class _Triage:
         yield from self._pattern_hits()
 
     def set_aside(self, sign: str, index: int) -> bool:
-        """Return whether a sign is negated, about someone else, or a settled past."""
+        """Return whether a sign is negated, about someone else who won't do the pose, or past."""
         settles = sign in self.v.by_id and self.v.by_id[sign].settles_in_the_past
-        return (self.negated(index) or self.reading.about_someone_else(index)
-                or (settles and self.reading.long_ago))
+        someone_else = (self.reading.about_someone_else(index)
+                        and not self.v.scope.doing_the_pose.search(self.reading.text))
+        return self.negated(index) or someone_else or (settles and self.reading.long_ago)
 
 
 def assess(text: str, vocabulary: Vocabulary | None = None) -> tuple[RedFlag | None, str]:
@@ -191,8 +192,8 @@ def assess(text: str, vocabulary: Vocabulary | None = None) -> tuple[RedFlag | N
         else:
             kept.append((sign, index))
     clauses = {reading.clause_of[i] for i in set_aside}
-    clauses |= {reading.clause_of[i] for i in range(len(triage.tokens))
-                if reading.led_by_someone_else(i)}
+    firsts = {clause: i for i, clause in reversed(list(enumerate(reading.clause_of)))}
+    clauses |= {clause for clause, i in firsts.items() if reading.led_by_someone_else(i)}
     dropped = {i for i, clause in enumerate(reading.clause_of) if clause in clauses}
     if not kept:
         return None, reading.without(dropped) if dropped else text

@@ -102,9 +102,11 @@ class Vocabulary:
                 future=frozenset(scope.future.words),
                 list_words=frozenset(scope.list_words.words),
                 others=frozenset(scope.others.words),
+                others_after_my=frozenset(scope.others_after_my.words),
                 first_person=frozenset(scope.first_person.words),
                 long_ago=compile_regex(scope.long_ago.source, frags),
                 still_current=compile_regex(scope.still_current.source, frags),
+                doing_the_pose=compile_regex(scope.doing_the_pose.source, frags),
                 body_parts=tuple((part, re.compile(rf"\b{part}\b"))
                                  for part in scope.body_parts.words),
             ),

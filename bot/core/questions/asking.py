@@ -66,7 +66,7 @@ class Asking:
         kind = smalltalk.kind_of(text)
         if kind is not None:
             name = f" {turn.person.display_name}" if turn.person.display_name else ""
-            return [Reply(SMALL_TALK_REPLIES[kind].format(name=name))]
+            return [Reply(SMALL_TALK_REPLIES[kind].format(name=name), quote=True)]
         text = smalltalk.question_inside(text)
         minute_ago = turn.now - timedelta(minutes=1)
         limit = self.s.config.questions_per_minute

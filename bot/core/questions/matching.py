@@ -37,7 +37,7 @@ class BackgroundMatcher:
         started = time.perf_counter()
         matcher = build()
         matcher.match(_WARM_UP_QUESTION)
-        log.info("FAQ matcher ready in %.1f s", time.perf_counter() - started)
+        log.debug("FAQ matcher ready in %.1f s", time.perf_counter() - started)
         return matcher
 
     async def matcher(self) -> FaqMatcher:
