@@ -114,7 +114,10 @@ class Vocabulary:
 
 
 def _sign(sign: TriageSign, frags: dict[str, str]) -> Sign:
-    phrases = tuple(re.compile(phrase_regex(phrase)) for phrase in sign.phrases)
+    # One alternation for all of a sign's plain phrases: a long message is searched once, not
+    # once a phrase.
+    phrases = (re.compile("|".join(phrase_regex(phrase) for phrase in sign.phrases)),) \
+        if sign.phrases else ()
     return Sign(
         id=sign.id,
         severity=Severity(sign.severity),
