@@ -28,7 +28,9 @@ def load_matcher(content_dir: Path | None) -> FaqMatcher | None:
 
 def _as_dict(question: str, verdict: Verdict) -> dict[str, object]:
     entry = verdict.entry
-    shows_answer = verdict.outcome in (Outcome.ANSWER, Outcome.SAFETY) and entry is not None
+    # The gentler note comes from content/safety.yaml, not the FAQ's stop answer.
+    shows_answer = verdict.outcome in (Outcome.ANSWER, Outcome.SAFETY) and entry is not None \
+        and verdict.caution is None
     return {
         "question": question,
         "faq_id": entry.id if entry else None,
@@ -40,6 +42,7 @@ def _as_dict(question: str, verdict: Verdict) -> dict[str, object]:
         "red_flag": verdict.red_flag,
         "severity": verdict.severity.value if verdict.severity else None,
         "where": verdict.where,
+        "caution": verdict.caution.value if verdict.caution else None,
     }
 
 

@@ -33,7 +33,8 @@ PLACEHOLDERS = {"hold_intro": {"seconds"}, "too_intense": {"level"},
                 "finished": {"level"}}
 
 
-SAFETY_PLACEHOLDERS = {"heard": {"sign"}, "heard_where": {"sign", "where"}}
+SAFETY_PLACEHOLDERS = {"heard": {"sign"}, "heard_where": {"sign", "where"},
+                       "heard_for_someone_else": {"sign"}}
 
 
 def _check_placeholders(text: str, allowed: set[str]) -> str:
@@ -149,6 +150,9 @@ class SafetyText(Strict):
     heard: NonEmpty
     heard_where: NonEmpty
     heard_by_meaning: NonEmpty
+    heard_for_someone_else: NonEmpty
+    heard_lasting_repair: NonEmpty
+    caution: NonEmpty
     urgent: NonEmpty
     session_ended: NonEmpty
 
@@ -342,6 +346,9 @@ class ScopeWords(Strict):
     body_parts: WordList
     long_ago: TriagePattern
     still_current: TriagePattern
+    lasting_repair: TriagePattern
+    gone_now: TriagePattern
+    used_to: TriagePattern
     doing_the_pose: TriagePattern
 
 
@@ -423,8 +430,9 @@ class TriageVocabulary(Strict):
         yield from self._pattern_problems(self.recency, "recency")
         for number, pattern in enumerate(self.everyday_senses, start=1):
             yield from self._pattern_problems(pattern, f"everyday_senses, pattern {number}")
-        yield from self._pattern_problems(self.scope.long_ago, "scope.long_ago")
-        yield from self._pattern_problems(self.scope.still_current, "scope.still_current")
+        for name in ("long_ago", "still_current", "lasting_repair", "gone_now", "used_to",
+                     "doing_the_pose"):
+            yield from self._pattern_problems(getattr(self.scope, name), f"scope.{name}")
 
     def _phrase_problems(self, sign: TriageSign, where: str) -> Iterator[str]:
         regexes = {phrase: re.compile(phrase_regex(phrase)) for phrase in sign.phrases}

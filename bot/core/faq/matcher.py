@@ -51,7 +51,7 @@ from bot.core.faq.embed import (
     default_encoder,
 )
 from bot.core.faq.scoring import SEMANTIC_SETTING, WORDS_ONLY_SETTING, Blend, Signals
-from bot.core.faq.triage import Severity, assess
+from bot.core.faq.triage import Caution, Severity, assess
 from bot.core.faq.vocabulary import Vocabulary
 from bot.core.faq.warning import SOUNDS_LIKE_A_WARNING, clauses, heard
 
@@ -100,6 +100,7 @@ class Verdict:
     red_flag: str | None = None
     severity: Severity | None = None
     where: str | None = None
+    caution: Caution | None = None
 
 
 @dataclass(frozen=True)
@@ -365,7 +366,7 @@ class FaqMatcher:
         flag, calm_text = assess(question, self.vocabulary)
         if flag is not None:
             return Verdict(Outcome.SAFETY, 1.0, self._safety, (), red_flag=flag.sign,
-                           severity=flag.severity, where=flag.where)
+                           severity=flag.severity, where=flag.where, caution=flag.caution)
         signals = self.signals(question)
         warning = self._warning(question, calm_text, signals)
         if warning is not None:

@@ -52,8 +52,13 @@ class ScopeWords:
     others_after_my: frozenset[str]
     first_person: frozenset[str]
     long_ago: re.Pattern[str]
-    # What keeps an old event current: "still", a recent date, or a joint that stays replaced.
+    # What keeps an old event current: "still", a recent date, "came back".
     still_current: re.Pattern[str]
+    # A replaced or fused joint: an old surgery that stays relevant to kneeling.
+    lasting_repair: re.Pattern[str]
+    # A sensation said to have gone ("none now"), and a habit of the past ("used to").
+    gone_now: re.Pattern[str]
+    used_to: re.Pattern[str]
     # Someone else's sign still matters when they are about to do the pose.
     doing_the_pose: re.Pattern[str]
     body_parts: tuple[tuple[str, re.Pattern[str]], ...]
@@ -143,14 +148,31 @@ class Reading:
         return False
 
     @cached_property
-    def long_ago(self) -> bool:
-        """Return whether the message puts its event years back, with nothing keeping it current."""
+    def _years_back(self) -> bool:
         text = self.text
         if self.words.still_current.search(text):
             return False
         this_year = datetime.now(UTC).year
         old_year = any(int(m.group(1)) <= this_year - _PAST_YEARS for m in _YEAR.finditer(text))
         return old_year or self.words.long_ago.search(text) is not None
+
+    @cached_property
+    def long_ago(self) -> bool:
+        """Return whether the message puts its event years back, with nothing keeping it current."""
+        return self._years_back and not self.words.lasting_repair.search(self.text)
+
+    @cached_property
+    def lasting_repair_long_ago(self) -> bool:
+        """Return whether the message tells of a replaced or fused joint from years back."""
+        return self._years_back and self.words.lasting_repair.search(self.text) is not None
+
+    @cached_property
+    def gone_since(self) -> bool:
+        """Return whether the message says a sensation of the past has gone ("none now")."""
+        text = self.text
+        past = self._years_back or self.words.used_to.search(text) is not None
+        return past and not self.words.still_current.search(text) \
+            and self.words.gone_now.search(text) is not None
 
     def where(self, index: int) -> str | None:
         """Return the first body part named in the clause at `index` ("foot"), if any."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -23,9 +24,16 @@ from bot.content.schema import TriageVocabulary, WordList
 from bot.core.faq.scope import Reading, read
 from bot.core.faq.vocabulary import MIN_FUZZY_LEN, Severity, Vocabulary, load_vocabulary
 
-__all__ = ["RedFlag", "Severity", "assess", "example_problems", "red_flag", "triage"]
+__all__ = ["Caution", "RedFlag", "Severity", "assess", "example_problems", "red_flag", "triage"]
 
 _FUZZY_CUTOFF = 84.0
+
+
+class Caution(StrEnum):
+    """Why a sign gets the gentler note rather than the stop answer."""
+
+    SOMEONE_ELSE = "someone else"
+    LASTING_REPAIR = "replaced joint"
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,15 @@ class RedFlag:
     sign: str
     severity: Severity
     where: str | None = None
+    caution: Caution | None = None
+
+
+class _Aside(StrEnum):
+    """Why the rules set a sign aside."""
+
+    NEGATED = "negated"
+    SOMEONE_ELSE = "someone else"
+    PAST = "past"
 
 
 class _Words:
@@ -161,12 +178,26 @@ class _Triage:
         yield from self._word_hits()
         yield from self._pattern_hits()
 
-    def set_aside(self, sign: str, index: int) -> bool:
-        """Return whether a sign is negated, about someone else who won't do the pose, or past."""
-        settles = sign in self.v.by_id and self.v.by_id[sign].settles_in_the_past
-        someone_else = (self.reading.about_someone_else(index)
-                        and not self.v.scope.doing_the_pose.search(self.reading.text))
-        return self.negated(index) or someone_else or (settles and self.reading.long_ago)
+    def judge(self, sign: str, index: int) -> _Aside | Caution | None:
+        """Return why a sign is set aside, why it gets only the gentler note, or None if it stands.
+
+        Someone else's sign counts only when they are to do the pose, and then as a note;
+        an urgent sign never settles in the past.
+        """
+        reading, found = self.reading, self.v.by_id.get(sign)
+        if self.negated(index):
+            return _Aside.NEGATED
+        if reading.about_someone_else(index):
+            if not self.v.scope.doing_the_pose.search(reading.text):
+                return _Aside.SOMEONE_ELSE
+            return None if found and found.severity is Severity.URGENT else Caution.SOMEONE_ELSE
+        if found is None or found.severity is Severity.URGENT:
+            return None
+        if found.settles_in_the_past and reading.long_ago:
+            return _Aside.PAST
+        if found.settles_in_the_past and reading.lasting_repair_long_ago:
+            return Caution.LASTING_REPAIR
+        return _Aside.PAST if reading.gone_since else None
 
 
 def assess(text: str, vocabulary: Vocabulary | None = None) -> tuple[RedFlag | None, str]:
@@ -181,27 +212,37 @@ def assess(text: str, vocabulary: Vocabulary | None = None) -> tuple[RedFlag | N
         return None, text
     vocabulary = vocabulary or load_vocabulary()
     triage = _Triage(text, vocabulary)
-    kept: list[tuple[str, int]] = []
+    kept: list[tuple[str, int, Caution | None]] = []
     reading = triage.reading
     # Denied symptoms and mishaps ("haven't had any injuries") leave the meaning check too.
     set_aside = [i for i, token in enumerate(triage.tokens)
                  if (triage.symptom(token) or token in vocabulary.mishaps) and triage.negated(i)]
+    in_the_past = False
     for sign, index in triage.hits():
-        if triage.set_aside(sign, index):
+        judged = triage.judge(sign, index)
+        if isinstance(judged, _Aside):
             set_aside.append(index)
+            in_the_past |= judged is _Aside.PAST
         else:
-            kept.append((sign, index))
+            kept.append((sign, index, judged))
     clauses = {reading.clause_of[i] for i in set_aside}
     firsts = {clause: i for i, clause in reversed(list(enumerate(reading.clause_of)))}
     clauses |= {clause for clause, i in firsts.items() if reading.led_by_someone_else(i)}
     dropped = {i for i, clause in enumerate(reading.clause_of) if clause in clauses}
     if not kept:
-        return None, reading.without(dropped) if dropped else text
+        # A message about a settled past ("tore my ACL in 2012, fully rehabbed since") leaves
+        # the meaning check nothing to judge: what remains is about that past too.
+        return None, "" if in_the_past else reading.without(dropped) if dropped else text
     signs = vocabulary.by_id
-    sign, index = next(((s, i) for s, i in kept if signs[s].severity is Severity.URGENT),
-                       kept[0])
+
+    def rank(found: tuple[str, int, Caution | None]) -> int:
+        sign, _, caution = found
+        return 0 if signs[sign].severity is Severity.URGENT else 2 if caution else 1
+
+    sign, index, caution = min(kept, key=rank)
     where = triage.reading.where(index) if signs[sign].says_where else None
-    return RedFlag(sign, signs[sign].severity, where), text
+    severity = Severity.CAUTION if caution else signs[sign].severity
+    return RedFlag(sign, severity, where, caution), text
 
 
 def triage(text: str, vocabulary: Vocabulary | None = None) -> RedFlag | None:

@@ -25,6 +25,9 @@ class Severity(StrEnum):
 
     URGENT = "urgent"
     STOP = "stop"
+    # Nothing to stop for now, but someone qualified should OK the pose first: someone else's
+    # sign, or a replaced joint from years back.
+    CAUTION = "caution"
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,9 @@ class Vocabulary:
                 first_person=frozenset(scope.first_person.words),
                 long_ago=compile_regex(scope.long_ago.source, frags),
                 still_current=compile_regex(scope.still_current.source, frags),
+                lasting_repair=compile_regex(scope.lasting_repair.source, frags),
+                gone_now=compile_regex(scope.gone_now.source, frags),
+                used_to=compile_regex(scope.used_to.source, frags),
                 doing_the_pose=compile_regex(scope.doing_the_pose.source, frags),
                 body_parts=tuple((part, re.compile(rf"\b{part}\b"))
                                  for part in scope.body_parts.words),

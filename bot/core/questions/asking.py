@@ -12,7 +12,7 @@ from bot.core.buttons import Payload, encode
 from bot.core.context import Services, Turn
 from bot.core.events import Choice, Identity, Image, Outbound, Reply
 from bot.core.faq.matcher import Outcome, Verdict
-from bot.core.faq.triage import Severity
+from bot.core.faq.triage import Caution, Severity
 from bot.core.models import Question
 from bot.core.questions import smalltalk
 
@@ -83,7 +83,8 @@ class Asking:
         )
         question.id = await self.s.store.questions.add(question)
         if verdict.outcome is Outcome.SAFETY:
-            stopped = await self.on_warning(turn) if self.on_warning else []
+            stops = self.on_warning and verdict.severity is not Severity.CAUTION
+            stopped = await self.on_warning(turn) if stops else []
             return [*stopped, self._safety(verdict)]
         return [await self._reply(turn, question, verdict)]
 
@@ -91,6 +92,11 @@ class Asking:
         """Name the warning sign heard, then say what to do: get help now, or stop and get checked."""
         words = self.s.content.safety
         said = self.s.content.triage.heard_as(verdict.red_flag or "")
+        if verdict.caution is Caution.LASTING_REPAIR:
+            return Reply(f"{words.heard_lasting_repair}\n\n{words.caution}", quote=True)
+        if verdict.caution is Caution.SOMEONE_ELSE:
+            return Reply(f"{words.heard_for_someone_else.format(sign=said)}\n\n{words.caution}",
+                         quote=True)
         if said is None:
             heard = words.heard_by_meaning
         elif verdict.where:
