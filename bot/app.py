@@ -13,6 +13,7 @@ from bot.core.coach import Coach
 from bot.core.context import CoreConfig, Services
 from bot.core.faq.matcher import FaqMatcher
 from bot.core.faq.vocabulary import Vocabulary
+from bot.core.features import Feature
 from bot.core.ports import Clock, SystemClock
 from bot.core.questions.matching import BackgroundMatcher
 from bot.delivery import Router
@@ -44,8 +45,12 @@ async def build_runtime(
     config: CoreConfig,
     content_dir: Path | None = None,
     clock: Clock | None = None,
+    features: tuple[Feature, ...] = (),
 ) -> Runtime:
-    """Open storage, load content and wire the core; the caller starts the clock and adapters."""
+    """Open storage, load content and wire the core; the caller starts the clock and adapters.
+
+    `features` are declared beside the shipped ones (a plug-in, or a test's toy feature).
+    """
     content = load_content(content_dir)
     store = await Store.open(database_url)
     router, clockwork = Router(), Clockwork()
@@ -55,7 +60,7 @@ async def build_runtime(
         store=store, content=content, delivery=router, clock=clock or SystemClock(),
         matcher=matcher, wakeup=clockwork, config=config,
     )
-    coach = Coach(services)
+    coach = Coach(services, extra=features)
     clockwork.attach(coach.sweep)
     router.on_unreachable.append(coach.nudges.unreachable)
     return Runtime(store, content, router, clockwork, coach, matcher)
@@ -76,7 +81,10 @@ async def runtime_from_settings(settings: Settings, **overrides: object) -> Runt
     """Build the runtime from settings, letting a caller override the database or config."""
     database_url = str(overrides.get("database_url") or settings.database_url)
     config = overrides.get("config") or settings.core_config()
+    features = overrides.get("features", ())
     assert isinstance(config, CoreConfig)  # noqa: S101 - typed by the callers in this package
+    assert isinstance(features, tuple)  # noqa: S101
     return await build_runtime(
         database_url=database_url, config=config, content_dir=settings.content_dir,
+        features=features,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.core.test_features import toy_feature
 from tests.discord.conftest import (
     MEMBER,
     STRANGER,
@@ -176,3 +177,15 @@ async def test_typed_options_reach_the_core_as_command_args(emu: DiscordEmulator
     assert text_of(paused).startswith("Paused until")
     [refused] = await member.slash("stats")
     assert "just for the coach" in text_of(refused)
+
+
+async def test_a_declared_feature_is_synced_as_a_slash_command(
+        emu: DiscordEmulator, tmp_path: Path) -> None:
+    async with running(settings_for(emu, tmp_path), emu, features=(toy_feature(),)):
+        synced = {c["name"]: c for c in emu.commands[None]}
+        assert set(synced) == EVERY_COMMAND | {"water"}
+        assert synced["water"]["description"] == "A reminder to drink water"
+        assert synced["water"]["options"][0]["name"] == "glasses"
+        # A newcomer is welcomed first.
+        *_, reply = await Person(emu, MEMBER).slash("water", {"glasses": "3"}, count=2)
+        assert text_of(reply) == "Drink 3 glass of water."
