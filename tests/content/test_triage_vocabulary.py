@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.content.cli import run_check
+from bot.cli.content import run_check
 from bot.content.loader import TRIAGE_FILE, default_content_dir, load_triage
 from bot.core.faq.triage import assess, example_problems, red_flag
 from bot.core.faq.vocabulary import Severity, Vocabulary

@@ -95,7 +95,7 @@ def made_by(emu: DiscordEmulator, interaction: JSON) -> list[JSON]:
     ]
 
 
-class Person:
+class DiscordUser:
     """A Discord user who types slash commands and presses buttons in the emulator."""
 
     def __init__(self, emu: DiscordEmulator, user_id: int, *, in_guild: bool = True) -> None:

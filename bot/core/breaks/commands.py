@@ -23,8 +23,8 @@ from bot.core.breaks.rules import is_overnight, upcoming_breaks
 from bot.core.buttons import Payload, encode
 from bot.core.context import Services, Turn
 from bot.core.events import Choice, Reply
-from bot.core.hero.progress import scheduled_streak
 from bot.core.models import Schedule
+from bot.core.streaks import scheduled_streak
 from bot.core.zone_words import zone_label
 
 INTERVALS = (20, 30, 45, 60)

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from bot.adapters.memory import MemoryChat
 from bot.app import build_runtime
+from bot.cli.schedule import run_preview
 from bot.core.context import CoreConfig
 from bot.core.events import DeliveryResult, DeliveryStatus, Outbound
 from bot.core.ports import ManualClock
-from bot.schedule_cli import run_preview
 from tests.conftest import World
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -1,7 +1,7 @@
 import io
 import json
 
-from bot.faq_cli import run_ask
+from bot.cli.ask import run_ask
 
 KEYS = {"question", "faq_id", "title", "confidence", "outcome", "answer", "suggestions",
         "red_flag", "severity", "where", "caution"}

@@ -1,7 +1,8 @@
-"""The `ask` command: try the FAQ matcher from a terminal, no database."""
+"""`herocoach ask`: try the FAQ matcher from a terminal, no database."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -80,3 +81,14 @@ def run_ask(questions: list[str], *, as_json: bool, content_dir: Path | None = N
         else:
             print(_as_text(question, verdict))
     return 0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the `ask` options to `parser`."""
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.add_argument("questions", nargs="+", metavar="QUESTION")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run `ask` with parsed arguments."""
+    return run_ask(args.questions, as_json=args.json)
