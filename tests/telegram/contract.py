@@ -219,7 +219,7 @@ def checked_against_spec(violations: Violations) -> Callable[[web.Request, Handl
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         method = request.match_info.get("method")
         if method is not None:
-            violations.add(await check_request(request, method))
+            await violations.record(method, check_request(request, method))
         return await handler(request)
 
     return middleware
