@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from bot.core.events import Choice, Identity, Outbound
+from tests.discord.conftest import MEMBER, Bot
 from tests.discord.contract import discord_api
 from tests.discord.emulator import DiscordEmulator
 
 MESSAGES = "POST /channels/{channel_id}/messages"
-
-
-@pytest.fixture
-async def emu() -> AsyncIterator[DiscordEmulator]:
-    async with DiscordEmulator() as emulator:
-        yield emulator
 
 
 async def send(emu: DiscordEmulator, method: str, path: str, body: Any = None, **kwargs: Any) -> int:
@@ -136,3 +133,28 @@ async def test_a_violation_fails_the_test_that_caused_it() -> None:
         f"  - {MESSAGES}, field components[0].components[0].custom_id: 101 characters, more than 100"
     )
 
+
+
+@st.composite
+def outbound_texts(draw: st.DrawFn) -> str:
+    """Texts of every length and shape: astral characters, markdown, long unbroken words."""
+    piece = st.one_of(
+        st.text(max_size=300), st.sampled_from(["**", "_", "`", "> ", "🦸" * 700, "\n\n", " "]),
+        st.integers(1, 5000).map(lambda n: "x" * n),
+    )
+    return "".join(draw(st.lists(piece, min_size=1, max_size=8))) or "."
+
+
+payloads = st.from_regex(r"[a-z]{1,6}(:[A-Za-z0-9_./+-]{1,12}){0,3}", fullmatch=True)
+choices = st.lists(st.builds(Choice, st.text(min_size=1, max_size=120), payloads), max_size=30)
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(text=outbound_texts(), buttons=choices)
+async def test_whatever_the_core_sends_meets_the_document(
+    emu: DiscordEmulator, bot: Bot, text: str, buttons: list[Choice]
+) -> None:
+    result = await bot.runtime.router.send(Outbound(Identity("discord", str(MEMBER)), text, buttons))
+    assert result.ok
+    assert emu.violations.take() == []

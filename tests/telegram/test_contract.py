@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import aiohttp
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from telegram import Bot
 from telegram.error import BadRequest, TelegramError
 
+from bot.core.events import Choice, Identity, Outbound
 from tests.specs.violations import Violation
 from tests.telegram.contract import bot_api
 from tests.telegram.emulator import TelegramEmulator
+from tests.telegram.harness import TelegramBot, running_bot
 from tests.telegram.updates import User
 
 TOKEN = "123456789:TEST-contract-token"
@@ -24,6 +29,12 @@ async def emulator() -> AsyncIterator[TelegramEmulator]:
     async with TelegramEmulator(TOKEN) as emu:
         emu.add_chat(ALICE.private_chat)
         yield emu
+
+
+@pytest.fixture
+async def connected(tmp_path: Path) -> AsyncIterator[TelegramBot]:
+    async with running_bot(tmp_path, polling=False) as bot:
+        yield bot
 
 
 @pytest.fixture
@@ -132,3 +143,29 @@ async def test_a_violation_fails_the_test_that_caused_it() -> None:
         "  - sendMessage, field text: 4,097 characters after entities parsing, outside "
         "1-4096 characters after entities parsing"
     )
+
+
+@st.composite
+def outbound_texts(draw: st.DrawFn) -> str:
+    """Texts of every length and shape: astral characters, HTML-like markup, long unbroken words."""
+    piece = st.one_of(
+        st.text(max_size=300), st.sampled_from(["<b>", "&amp;", "</i>", "🦸" * 700, "\n\n", " "]),
+        st.integers(1, 5000).map(lambda n: "x" * n),
+    )
+    return "".join(draw(st.lists(piece, min_size=1, max_size=8))) or "."
+
+
+payloads = st.from_regex(r"[a-z]{1,6}(:[A-Za-z0-9_./+-]{1,12}){0,3}", fullmatch=True)
+choices = st.lists(st.builds(Choice, st.text(min_size=1, max_size=120), payloads), max_size=30)
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(text=outbound_texts(), buttons=choices)
+async def test_whatever_the_core_sends_meets_the_bot_api(
+    connected: TelegramBot, text: str, buttons: list[Choice]
+) -> None:
+    connected.emulator.add_chat(ALICE.private_chat)
+    result = await connected.runtime.router.send(Outbound(Identity("telegram", str(ALICE.id)), text, buttons))
+    assert result.ok
+    assert connected.emulator.violations.take() == []
