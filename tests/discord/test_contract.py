@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.events import Choice, Identity, Outbound
+from bot.core.events import Choice, DeliveryResult, Identity, Outbound
 from tests.discord.conftest import MEMBER, Bot
 from tests.discord.contract import discord_api
 from tests.discord.emulator import DiscordEmulator
@@ -146,15 +147,23 @@ def outbound_texts(draw: st.DrawFn) -> str:
 
 
 payloads = st.from_regex(r"[a-z]{1,6}(:[A-Za-z0-9_./+-]{1,12}){0,3}", fullmatch=True)
-choices = st.lists(st.builds(Choice, st.text(min_size=1, max_size=120), payloads), max_size=30)
+labels = st.one_of(st.text(min_size=1, max_size=40), st.integers(60, 200).map(lambda n: "y" * n))
+choices = st.lists(st.builds(Choice, labels, payloads), max_size=30)
+
+
+@pytest.fixture
+def to_member(bot: Bot) -> Callable[[Outbound], Awaitable[DeliveryResult]]:
+    """Send through the running bot's router (a function, so a failing example prints short)."""
+    return bot.runtime.router.send
 
 
 @settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(text=outbound_texts(), buttons=choices)
 async def test_whatever_the_core_sends_meets_the_document(
-    emu: DiscordEmulator, bot: Bot, text: str, buttons: list[Choice]
+    emu: DiscordEmulator, to_member: Callable[[Outbound], Awaitable[DeliveryResult]],
+    text: str, buttons: list[Choice],
 ) -> None:
-    result = await bot.runtime.router.send(Outbound(Identity("discord", str(MEMBER)), text, buttons))
-    assert result.ok
+    result = await to_member(Outbound(Identity("discord", str(MEMBER)), text, buttons))
     assert emu.violations.take() == []
+    assert result.ok
