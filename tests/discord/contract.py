@@ -33,6 +33,7 @@ from tests.specs.violations import Violation, Violations, from_schema
 
 SPEC = Path(__file__).parent.parent / "specs" / "discord-openapi.json"
 SPEC_URI = "urn:discord-openapi"
+GATEWAY_PATH = "/gateway"
 BOT_CONTENT_LIMIT = 2000
 LEGACY_ROWS = 5
 IS_COMPONENTS_V2 = 1 << 15
@@ -239,6 +240,9 @@ def checked_against_spec(
         if request.path.startswith(prefix + "/"):
             path = request.path.removeprefix(prefix)
             await violations.record(f"{request.method} {path}", check_request(request, path))
+        elif request.path != GATEWAY_PATH:
+            rule = f"not under {prefix}, Discord's HTTP API, nor the gateway"
+            violations.add([Violation(f"{request.method} {request.path}", "", rule)])
         return await handler(request)
 
     return middleware

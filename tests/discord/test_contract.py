@@ -56,11 +56,14 @@ async def test_unknown_paths_methods_and_query_parameters(emu: DiscordEmulator) 
     await send(emu, "DELETE", "/users/@me")
     await send(emu, "GET", f"/channels/{emu.channel_id}/messages", params={"limt": "5"})
     await send(emu, "GET", "/channels/general")
+    async with aiohttp.ClientSession() as session:
+        await session.get(f"http://127.0.0.1:{emu.port}/api/v9/users/@me")
     assert rules(emu) == [
         (f"POST /channels/{emu.channel_id}/mesages", "", "no such path in Discord's HTTP API"),
         ("DELETE /users/@me", "", "no such method on this path (it has GET, PATCH)"),
         ("GET /channels/{channel_id}/messages", "?limt", "not a query parameter here"),
         ("GET /channels/{channel_id}", "{channel_id}", "'general' does not match ^(0|[1-9][0-9]*)$"),
+        ("GET /api/v9/users/@me", "", "not under /api/v10, Discord's HTTP API, nor the gateway"),
     ]
 
 

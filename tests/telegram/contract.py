@@ -220,6 +220,9 @@ def checked_against_spec(violations: Violations) -> Callable[[web.Request, Handl
         method = request.match_info.get("method")
         if method is not None:
             await violations.record(method, check_request(request, method))
+        else:
+            rule = "not a Bot API URL (/bot<token>/<method>)"
+            violations.add([Violation(f"{request.method} {request.path}", "", rule)])
         return await handler(request)
 
     return middleware

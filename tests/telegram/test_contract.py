@@ -175,3 +175,11 @@ async def test_whatever_the_core_sends_meets_the_bot_api(
     result = await send(Outbound(Identity("telegram", str(ALICE.id)), text, buttons))
     assert emulator.violations.take() == []
     assert result.ok
+
+
+async def test_a_url_outside_the_bot_api_is_a_violation(emulator: TelegramEmulator) -> None:
+    async with aiohttp.ClientSession() as session:
+        await session.post(f"http://127.0.0.1:{emulator.port}/bot{TOKEN}")
+    assert [str(v) for v in emulator.violations.take()] == [
+        f"POST /bot{TOKEN}: not a Bot API URL (/bot<token>/<method>)"
+    ]
