@@ -90,6 +90,8 @@ async def test_the_emulator_refuses_what_discord_refuses(emu: DiscordEmulator, b
     with pytest.raises(discord.HTTPException) as too_long:
         await channel.send(embed=discord.Embed(description="x" * 4097))
     assert too_long.value.status == 400 and too_long.value.code == 50035
+    (violation,) = emu.violations.take()
+    assert (violation.field, violation.rule) == ("embeds[0].description", "4,097 characters, more than 4,096")
     with pytest.raises(discord.HTTPException) as unknown:
         await channel.send(embed=discord.Embed().set_image(url="attachment://missing.png"))
     assert unknown.value.code == 50035

@@ -98,6 +98,8 @@ async def test_the_emulator_refuses_what_telegram_refuses(tg: TelegramBot) -> No
     png = tg.runtime.content.picture("images/floor.svg").read()
     with pytest.raises(BadRequest, match="(?i)caption is too long"):
         await bot.send_photo(ALICE.id, png, caption="x" * 1025)
+    (too_long,) = tg.emulator.violations.take()
+    assert (too_long.request, too_long.field) == ("sendPhoto", "caption")
     with pytest.raises(BadRequest, match="(?i)wrong file identifier"):
         await bot.send_photo(ALICE.id, "AgAC-never-uploaded")
     for size in ((9000, 1200), (2100, 100)):
