@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
-from bot.clockwork import Clockwork
+from bot.clockwork import SWEEP_EVERY, Clockwork
 from bot.config import Settings
 from bot.content.loader import Content, ContentError, load_content
 from bot.core.coach import Coach
@@ -14,7 +15,7 @@ from bot.core.context import CoreConfig, Services
 from bot.core.faq.matcher import FaqMatcher
 from bot.core.ports import Clock, SystemClock
 from bot.delivery import Router
-from bot.storage.db import MigrationError
+from bot.storage.migrations import MigrationError
 from bot.storage.store import Store
 
 
@@ -40,11 +41,13 @@ async def build_runtime(
     config: CoreConfig,
     content_dir: Path | None = None,
     clock: Clock | None = None,
+    pool_size: int = 10,
+    sweep_every: timedelta = SWEEP_EVERY,
 ) -> Runtime:
     """Open storage, load content and wire the core; the caller starts the clock and adapters."""
     content = load_content(content_dir)
-    store = await Store.open(database_url)
-    router, clockwork = Router(), Clockwork()
+    store = await Store.open(database_url, pool_size=pool_size)
+    router, clockwork = Router(), Clockwork(sweep_every)
     services = Services(
         store=store, content=content, delivery=router, clock=clock or SystemClock(),
         matcher=FaqMatcher(content.faq, examples=content.examples), wakeup=clockwork, config=config,
@@ -52,6 +55,11 @@ async def build_runtime(
     coach = Coach(services)
     clockwork.attach(coach.sweep)
     router.on_unreachable.append(coach.nudges.unreachable)
+    try:
+        await coach.nudges.mark_lost()
+    except BaseException:
+        await store.close()
+        raise
     return Runtime(store, content, router, clockwork, coach)
 
 
@@ -73,4 +81,5 @@ async def runtime_from_settings(settings: Settings, **overrides: object) -> Runt
     assert isinstance(config, CoreConfig)  # noqa: S101 - typed by the callers in this package
     return await build_runtime(
         database_url=database_url, config=config, content_dir=settings.content_dir,
+        pool_size=settings.database_pool_size, sweep_every=timedelta(seconds=settings.sweep_seconds),
     )

@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     console = commands.add_parser("console", help="chat with the bot in this terminal")
     console.add_argument("--user", default="you", help="who you are in the chat (default: you)")
     console.add_argument("--db", help="SQLite file to use (default: DATABASE_URL)")
+    commands.add_parser("worker", help="only sweep and send due nudges (beside a bot on PostgreSQL)")
     content = commands.add_parser("content", help="work with the curated content")
     content_commands = content.add_subparsers(dest="content_command", metavar="ACTION")
     check = content_commands.add_parser("check", help="validate every file in content/")
@@ -82,4 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     settings = _settings()
     if args.command == "console":
         return asyncio.run(run_console(settings, user=args.user, db=args.db))
+    if args.command == "worker":
+        from bot.logs import setup_logging
+        from bot.platforms import run_worker
+
+        setup_logging(settings.log_level, settings.secrets())
+        return asyncio.run(run_worker(settings))
     return run_bot(settings)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from tests.conftest import World
 
 
@@ -79,18 +77,32 @@ async def test_forget_deletes_every_row_about_the_person(world: World) -> None:
     done = await ann.press("Yes, delete everything")
     assert "deleted everything" in done[-1].text
 
-    with sqlite3.connect(world.db_path) as db:
-        tables = [r[0] for r in db.execute(
+    tables = await tables_about_people(world)
+    assert {"people", "progression", "hero_sessions", "questions", "timers", "schedules",
+            "nudges"} <= set(tables)
+    for table in tables:
+        key = "id" if table == "people" else "person_id"
+        left = await world.rows(f"SELECT COUNT(*) FROM {table} WHERE {key} = ?", ann_id)
+        assert left[0][0] == 0, f"{table} still has rows about ann"
+    assert (await world.rows("SELECT COUNT(*) FROM hero_sessions"))[0][0] == 1  # bob's
+    assert (await world.rows("SELECT COUNT(*) FROM questions"))[0][0] == 2
+
+
+async def tables_about_people(world: World) -> list[str]:
+    """Every table with a person key, read from the backend's own catalogue."""
+    if world.database_url.startswith("sqlite"):
+        names = [r[0] for r in await world.rows(
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
-        for table in tables:
-            columns = [r[1] for r in db.execute(f"PRAGMA table_info({table})")]
-            key = "id" if table == "people" else "person_id"
-            if key not in columns:
-                continue
-            left = db.execute(f"SELECT COUNT(*) FROM {table} WHERE {key} = ?", (ann_id,)).fetchone()
-            assert left[0] == 0, f"{table} still has rows about ann"
-        assert db.execute("SELECT COUNT(*) FROM hero_sessions").fetchone()[0] == 1  # bob's
-        assert db.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == 2
+        found = []
+        for name in names:
+            columns = {r[1] for r in await world.rows(f"PRAGMA table_info({name})")}
+            if name == "people" or "person_id" in columns:
+                found.append(name)
+        return sorted(found)
+    rows = await world.rows(
+        "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public'"
+        " AND (column_name = 'person_id' OR (table_name = 'people' AND column_name = 'id'))")
+    return sorted({r[0] for r in rows})
 
 
 async def test_forget_buttons_refuse_another_person(world: World) -> None:

@@ -150,10 +150,12 @@ class HeroFlow:
         if s.step == "safety" and action == "ok":
             s.step = "props"
         elif s.step == "safety" and action == "flag":
+            if not await self._close(s, "safety", turn):
+                return Reply(texts.EXPIRED, alert=True)
             state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
             state.needs_safety_check = True
             await self.s.store.hero.save_state(state, turn.now)
-            return await self._end(turn, s, "safety", words.safety_stop)
+            return Reply(words.safety_stop, edit=True, private=True)
         elif s.step == "props" and action == "lv" and arg in rules.choosable(s.start_level):
             s.level, s.step = arg, "setup"
         elif s.step == "setup" and action == "ok":
@@ -165,9 +167,6 @@ class HeroFlow:
                 s.step, s.round = "tuck", 0
         elif s.step == "tuck" and action == "ok":
             s.step = "hold"
-            due = turn.now + timedelta(seconds=self._level(s).hold_seconds)
-            await self.s.store.timers.add(turn.person.id, HOLD_TIMER, s.id, due)
-            self.s.wakeup.wake_at(due)
         elif s.step == "hold" and action == "ok":
             s.step = "intensity"
         elif s.step == "intensity" and action == "i" and arg and arg.isdigit() and int(arg) <= 10:
@@ -179,7 +178,12 @@ class HeroFlow:
             return await self._settle_offer(turn, s, action == "lower")
         else:
             return Reply(texts.EXPIRED, alert=True)
-        await self.s.store.hero.save_session(s)
+        if not await self.s.store.hero.save_session(s):
+            return Reply(texts.EXPIRED, alert=True)
+        if s.step == "hold":
+            due = turn.now + timedelta(seconds=self._level(s).hold_seconds)
+            await self.s.store.timers.add(turn.person.id, HOLD_TIMER, s.id, due)
+            self.s.wakeup.wake_at(due)
         return self.render(s)
 
     def _area_ids(self) -> dict[str, bool]:
@@ -187,19 +191,22 @@ class HeroFlow:
 
     async def _too_intense(self, turn: Turn, s: HeroSession) -> Reply:
         if s.level == rules.LADDER[0]:
+            if not await self._close(s, "stopped", turn):
+                return Reply(texts.EXPIRED, alert=True)
             state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
             state.needs_safety_check = True
             await self.s.store.hero.save_state(state, turn.now)
-            return await self._end(
-                turn, s, "stopped",
+            return Reply(
                 "You're already at the most support this pose has, so let's stop for today. "
                 "If it keeps hurting, please check in with a physio or doctor before trying again.",
+                edit=True, private=True,
             )
         s.level, s.too_intense = rules.easier(s.level), True
         s.step, s.round = ("props" if s.step == "props" else "setup"), 0
         if s.step == "props":
             s.start_level = s.level
-        await self.s.store.hero.save_session(s)
+        if not await self.s.store.hero.save_session(s):
+            return Reply(texts.EXPIRED, alert=True)
         step = self.render(s)
         step.text = f"{self.words.too_intense.format(level=self._level(s).name)}\n\n{step.text}"
         return step
@@ -207,6 +214,15 @@ class HeroFlow:
     async def _finish(self, turn: Turn, s: HeroSession) -> Reply:
         state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
         outcome = rules.after_checkin(state, s, pain_reported=self._area_ids().get(s.felt or "", False))
+        # The session moves on first: of two simultaneous presses, only the one whose save
+        # lands updates the progression.
+        if not outcome.pain and outcome.offer_lower:
+            s.step = "offer"
+            moved = await self.s.store.hero.save_session(s)
+        else:
+            moved = await self._close(s, "completed", turn)
+        if not moved:
+            return Reply(texts.EXPIRED, alert=True)
         await self.s.store.hero.save_state(outcome.state, turn.now)
         level = self._level(s)
         felt = next(a.label for a in self.words.felt_areas if a.id == s.felt)
@@ -217,18 +233,17 @@ class HeroFlow:
             summary += (f"\nThat sounded like a lot, so next time we'll start with more support "
                         f"({next_level}) and a quick safety check.")
         elif outcome.offer_lower:
-            s.step = "offer"
-            await self.s.store.hero.save_session(s)
             offer = self.render(s)
             offer.text = (f"{summary}\n\nThat's {outcome.state.comfortable_streak} comfortable "
                           f"sessions in a row at this height. {offer.text}")
             return offer
         else:
             summary += f"\nNext time we'll start at {next_level}."
-        await self._close(s, "completed", turn)
         return Reply(summary, edit=True, private=True)
 
     async def _settle_offer(self, turn: Turn, s: HeroSession, lower: bool) -> Reply:
+        if not await self._close(s, "completed", turn):
+            return Reply(texts.EXPIRED, alert=True)
         state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
         target = rules.harder(s.level) if lower else None
         if target:
@@ -237,15 +252,15 @@ class HeroFlow:
             text = f"Done: next time we'll start at {self.s.content.level(target).name}."
         else:
             text = f"Sure, we'll stay at {self._level(s).name} next time."
-        await self._close(s, "completed", turn)
         return Reply(text, edit=True, private=True)
 
-    async def _close(self, s: HeroSession, outcome: str, turn: Turn) -> None:
+    async def _close(self, s: HeroSession, outcome: str, turn: Turn) -> bool:
         s.outcome, s.ended_at, s.step = outcome, turn.now, "done"
-        await self.s.store.hero.save_session(s)
+        return await self.s.store.hero.save_session(s)
 
     async def _end(self, turn: Turn, s: HeroSession, outcome: str, text: str) -> Reply:
-        await self._close(s, outcome, turn)
+        if not await self._close(s, outcome, turn):
+            return Reply(texts.EXPIRED, alert=True)
         return Reply(text, edit=True, private=True)
 
     async def on_timer(self, timer: Timer) -> None:
