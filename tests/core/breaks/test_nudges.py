@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.adapters.memory import MemoryChat
 from bot.app import build_runtime
+from bot.core.breaks import planner
 from bot.core.context import CoreConfig
 from bot.core.events import DeliveryResult, DeliveryStatus, Outbound
 from bot.core.ports import ManualClock
 from bot.schedule_cli import run_preview
-from tests.conftest import World
+from tests.conftest import COACH, World
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -320,3 +322,24 @@ async def test_changing_time_zone_keeps_local_times(world: World) -> None:
     assert preview.startswith("Next nudges: Tue 09:30")  # 04:00 in New York: next is 09:30 there
     at(world, "2026-11-24T09:30:00", ZoneInfo("America/New_York"))
     assert await world.runtime.coach.sweep() == 1
+
+
+async def test_claims_a_dead_process_left_are_marked_lost_at_start_up_and_counted(world: World) -> None:
+    await world.chat.user("ann").say("/breaks every 30m 09:00-17:00 mon-fri")
+    at(world, "2026-11-24T10:30:00")
+    plan = partial(planner.plan, movement_ids=("walk",))
+    # Claimed and committed, then the process died before sending.
+    claims, _ = await world.runtime.store.schedules.claim_batch(world.clock.now(), plan, 200)
+    assert len(claims) == 1
+    await world.runtime.close()
+    world.clock.advance(minutes=11)
+    restarted = await build_runtime(
+        database_url=world.database_url, clock=world.clock,
+        config=CoreConfig(coach_ids=frozenset({COACH}), default_timezone="Europe/Berlin"))
+    chat = MemoryChat(restarted.coach)
+    restarted.router.register("memory", chat)
+    world.runtime = restarted  # the fixture closes it
+    assert await nudges_sent(world) == ["lost"]
+    assert await restarted.coach.sweep() == 0 and chat.outbox == []  # never resent
+    stats = (await chat.user("coach").say("/stats"))[-1].text
+    assert "Nudges lost in a crash (claimed, never sent): 1" in stats
