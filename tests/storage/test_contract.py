@@ -167,3 +167,25 @@ async def test_processes_opening_a_new_database_at_once_all_start(database_url: 
     assert [proc.returncode for proc in procs] == [0] * 4, errors
     store = await Store.open(database_url)
     await store.close()
+
+
+async def test_a_migration_without_a_postgresql_twin_runs_its_shared_file(
+        tmp_path: Path, postgres_server: object, postgres_test_db: str) -> None:
+    import asyncpg
+
+    from bot.storage.postgres import migrate as migrate_pg
+    url = await postgres_server.reset(postgres_test_db)  # type: ignore[attr-defined]
+    (tmp_path / "postgresql").mkdir()
+    (tmp_path / "0001_first.sql").write_text("CREATE TABLE a (at TEXT);")
+    (tmp_path / "postgresql" / "0001_first.sql").write_text("CREATE TABLE a (at timestamptz);")
+    (tmp_path / "0002_portable.sql").write_text("ALTER TABLE a ADD COLUMN note TEXT;")
+    assert [m.path.parent.name for m in discover_migrations(tmp_path, "postgresql")] == [
+        "postgresql", tmp_path.name]
+    conn = await asyncpg.connect(url)
+    try:
+        assert await migrate_pg(conn, tmp_path) == 2
+        types = dict(await conn.fetch(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'a'"))
+        assert types == {"at": "timestamp with time zone", "note": "text"}
+    finally:
+        await conn.close()
