@@ -118,7 +118,8 @@ def report(people: int, results: dict[str, dict]) -> list[str]:
         "notes: HeroCoach creation is " + str(ours["create_path"]) + "; the repository's own"
         f" one-at-a-time Schedules.save upsert ran at {ours['save_per_s']:,}/s.",
         "  claim = Schedules.claim_batch(now, plan, 200) until none are due (one IMMEDIATE"
-        " transaction per batch, one UNIQUE nudges row each); APScheduler advance = its _process_jobs work per due job minus the executor.",
+        " transaction per batch, one UNIQUE nudges row each);"
+        " APScheduler advance = its _process_jobs work per due job minus the executor.",
         "  restart: HeroCoach = build_runtime (Store.open + migrations check + content) + first"
         f" sweep at {ours['restart_minute']}; APS memory = re-add every job from our rows;"
         " APS sqlalchemy = start(paused=True) + get_jobs(); both then scan that minute.",
