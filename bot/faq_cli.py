@@ -1,4 +1,4 @@
-"""The `ask` and `faq-eval` commands: try the FAQ matcher from a terminal, no database."""
+"""The `ask` command: try the FAQ matcher from a terminal, no database."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ from pathlib import Path
 
 from bot.content.loader import ContentError
 from bot.core.faq import FaqMatcher, Outcome, Verdict, load_examples, load_faq
-from bot.core.faq.evaluate import EvalFileError, evaluate, load_cases
+from bot.core.questions import smalltalk
+
+# What `ask` reports for a greeting, thanks or "ok": the chat answers it and files nothing.
+SMALLTALK = "smalltalk"
 
 
-def _matcher(content_dir: Path | None) -> FaqMatcher | None:
+def load_matcher(content_dir: Path | None) -> FaqMatcher | None:
+    """Build the matcher from the content folder, or print its problems and return None."""
     try:
         entries = load_faq(content_dir)
         return FaqMatcher(entries, load_examples(entries, content_dir))
@@ -32,6 +36,8 @@ def _as_dict(question: str, verdict: Verdict) -> dict[str, object]:
         "answer": entry.answer if shows_answer and entry else None,
         "suggestions": [e.id for e in verdict.suggestions],
         "red_flag": verdict.red_flag,
+        "severity": verdict.severity.value if verdict.severity else None,
+        "where": verdict.where,
     }
 
 
@@ -39,57 +45,33 @@ def _as_text(question: str, verdict: Verdict) -> str:
     entry = verdict.entry
     head = f"? {question}\n"
     if verdict.outcome is Outcome.SAFETY and entry is not None:
-        return f"{head}! safety ({verdict.red_flag})\n{entry.answer}\n"
+        return f"{head}! {verdict.severity} ({verdict.red_flag})\n{entry.answer}\n"
     if verdict.outcome is Outcome.ANSWER and entry is not None:
         return f"{head}= {entry.id} ({verdict.confidence:.2f}): {entry.question}\n{entry.answer}\n"
     if verdict.outcome is Outcome.SUGGEST:
         options = "\n".join(f"  - {e.id}: {e.question}" for e in verdict.suggestions)
         return f"{head}~ did you mean ({verdict.confidence:.2f}):\n{options}\n"
+    if verdict.outcome is Outcome.OFF_TOPIC:
+        return f"{head}> outside the FAQ's field ({verdict.confidence:.2f}): this goes to the coach\n"
     return f"{head}> not sure ({verdict.confidence:.2f}): this goes to the coach\n"
 
 
 def run_ask(questions: list[str], *, as_json: bool, content_dir: Path | None = None) -> int:
     """Answer each question as the chat would; '-' alone reads one question per stdin line."""
-    matcher = _matcher(content_dir)
+    matcher = load_matcher(content_dir)
     if matcher is None:
         return 2
     if questions == ["-"]:
         questions = [line.strip() for line in sys.stdin if line.strip()]
     for question in questions:
-        verdict = matcher.match(question)
+        kind = smalltalk.kind_of(question)
+        if kind is not None:
+            print(json.dumps({"question": question, "outcome": SMALLTALK, "kind": kind.value},
+                             ensure_ascii=False) if as_json else f"? {question}\n. small talk ({kind})\n")
+            continue
+        verdict = matcher.match(smalltalk.question_inside(question))
         if as_json:
             print(json.dumps(_as_dict(question, verdict), ensure_ascii=False))
         else:
             print(_as_text(question, verdict))
-    return 0
-
-
-def run_faq_eval(path: Path, content_dir: Path | None = None) -> int:
-    """Evaluate the matcher and the baseline on a JSONL file and print the report."""
-    try:
-        cases = load_cases(path)
-    except (EvalFileError, OSError) as exc:
-        print(f"faq-eval: {exc}", file=sys.stderr)
-        return 2
-    matcher = _matcher(content_dir)
-    if matcher is None:
-        return 2
-    report = evaluate(matcher, cases)
-    print(report.render())
-    if report.unseen is not None:
-        # A question the matcher holds word for word is answered from memory; say how much
-        # of the score that is, so a figure is never flattered by it unnoticed.
-        figures = [(label, value) for label, value, kind in (
-            ("top-1 on-topic", report.unseen.top1_on_topic, "on-topic"),
-            ("off-topic refused", report.unseen.offtopic_refused, "off-topic"),
-            ("safety recall", report.unseen.safety_recall, "red-flag"))
-            if kind in report.unseen_kinds]
-        print(f"\n{report.seen} of these questions are word for word in the FAQ's "
-              "phrasings or examples. Without them: "
-              + ", ".join(f"{label} {value:.1%}" for label, value in figures) + ".")
-    if report.misses:
-        print(f"\nherocoach misses ({len(report.misses)}):")
-        for miss in report.misses:
-            print(f"  expected {miss.case.expect}, got {miss.outcome.value} {miss.got or '-'} "
-                  f"({miss.confidence:.2f}): {miss.case.q}")
     return 0

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.adapters.console import PLATFORM as CONSOLE
-from bot.adapters.console import ConsoleChat
+from bot.adapters.console import ConsoleChat, default_user
 from bot.app import Runtime, open_or_explain
 from bot.config import Settings
 from bot.logs import setup_logging
@@ -23,7 +23,8 @@ async def _open(settings: Settings, db: str | None = None) -> Runtime | None:
         settings, database_url=f"sqlite:///{db}" if db else None, config=config)
 
 
-async def run_console(settings: Settings, user: str = "you", db: str | None = None) -> int:
+async def run_console(settings: Settings, user: str | None = None, db: str | None = None,
+                      images: bool = True) -> int:
     """Chat in this terminal until EOF; return the exit code."""
     # The chat shares the terminal with the log, so only warnings and errors go there.
     setup_logging("WARNING" if settings.log_level in ("INFO", "DEBUG") else settings.log_level,
@@ -31,12 +32,13 @@ async def run_console(settings: Settings, user: str = "you", db: str | None = No
     runtime = await _open(settings, db)
     if runtime is None:
         return 2
-    chat = ConsoleChat(runtime.coach, user.strip() or "you")
+    chat = ConsoleChat(runtime.coach, (user or "").strip() or default_user(), images=images)
     runtime.router.register(CONSOLE, chat)
     runtime.clockwork.start()
     try:
         await chat.run()
     finally:
+        chat.close()
         await runtime.close()
     return 0
 

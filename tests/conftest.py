@@ -20,8 +20,8 @@ from bot.core.ports import ManualClock
 from tests.postgres_server import PostgresServer
 
 # The FAQ's sentence vectors are cached between runs under XDG_CACHE_HOME; tests (and the
-# bot processes they start) share one throwaway cache instead of the user's own.
-# HEROCOACH_TEST_CACHE keeps one warm cache across runs while working on something else.
+# bot processes they start) share one throwaway cache instead of the user's own, unless
+# HEROCOACH_TEST_CACHE names a folder to keep between runs (a developer's repeated runs).
 _CACHE = os.environ.get("HEROCOACH_TEST_CACHE") or tempfile.mkdtemp(prefix="herocoach-test-cache-")
 os.environ["XDG_CACHE_HOME"] = _CACHE
 if "HEROCOACH_TEST_CACHE" not in os.environ:

@@ -36,7 +36,7 @@ def test_ask_json_from_stdin() -> None:
                                            "sharp shooting pain down my leg\n")
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in done.stdout.splitlines()]
-    assert [row["outcome"] for row in rows] == ["answer", "escalate", "safety"]
+    assert [row["outcome"] for row in rows] == ["answer", "off-topic", "safety"]
     assert rows[0]["faq_id"] == "tuck-tail" and 0 <= rows[0]["confidence"] <= 1
     assert rows[1]["faq_id"] is None or rows[1]["outcome"] != "answer"
     assert set(rows[0]) >= {"question", "faq_id", "title", "confidence", "outcome", "answer"}

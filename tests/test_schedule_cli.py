@@ -66,7 +66,7 @@ def test_preview_city_zone_and_short_interval(capsys: pytest.CaptureFixture[str]
         ({"tz": "Europe/Berln"}, "Did you mean Europe/Berlin?"),
         ({"every": "30s"}, "I couldn't read '30s' as a length of time."),
         ({"every": "20h"}, "too long"),
-        ({"window": "17:00-09:00"}, "is before the start"),
+        ({"window": "09:00-08:00"}, "is before the start"),
         ({"days": "mon-frj"}, "Did you mean 'fri'?"),
         ({"every": "2h", "window": "09:00-10:00"}, "doesn't fit"),
         ({"start": "last tuesday"}, "I couldn't read --from 'last tuesday'"),

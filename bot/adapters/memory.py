@@ -31,6 +31,7 @@ class MemoryChat:
     platform: str = "memory"
     outbox: list[Outbound] = field(default_factory=list)
     unreachable: set[str] = field(default_factory=set)
+    sent_ids: dict[int, str] = field(default_factory=dict)
     _next_id: int = 0
 
     def message_id(self) -> str:
@@ -43,7 +44,8 @@ class MemoryChat:
         if message.to.user_id in self.unreachable:
             return DeliveryResult(DeliveryStatus.UNREACHABLE, detail="blocked the bot")
         self.outbox.append(message)
-        return DeliveryResult(DeliveryStatus.SENT, self.message_id())
+        self.sent_ids[id(message)] = self.message_id()
+        return DeliveryResult(DeliveryStatus.SENT, self.sent_ids[id(message)])
 
     def user(self, user_id: str, name: str = "", chat_id: str | None = None) -> Person:
         """Return a person who can type and press in a private chat (or in `chat_id`)."""
@@ -83,9 +85,11 @@ class Person:
             return await self._send(Command(self._origin(), name, args))
         return await self._send(Text(self._origin(), text))
 
-    async def reply(self, text: str, to_text: str = "") -> list[Reply]:
-        """Reply to one of the bot's messages."""
-        return await self._send(ReplyToBot(self._origin(), text, "1", to_text))
+    async def reply(self, text: str, to: Outbound | None = None, to_text: str = "") -> list[Reply]:
+        """Reply to one of the bot's messages: `to` one it sent on its own, or an earlier reply."""
+        replied = self.chat.sent_ids.get(id(to), "0") if to is not None else "0"
+        shown = to_text or (to.text if to is not None else "")
+        return await self._send(ReplyToBot(self._origin(), text, replied, shown))
 
     def choices(self) -> list[Choice]:
         """Return the buttons on the most recent message that had any."""

@@ -5,17 +5,28 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from bot.content.schema import FaqEntry, FaqExample, Level, Movement, Movements, Progression
+from bot.content.images import as_image, check_illustration
+from bot.content.schema import (
+    FaqEntry,
+    FaqExample,
+    Level,
+    Movement,
+    Movements,
+    Progression,
+    SafetyText,
+)
+from bot.core.events import Image
 
 PROGRESSION_FILE = "progression.yaml"
 MOVEMENTS_FILE = "movements.yaml"
+SAFETY_FILE = "safety.yaml"
 FAQ_DIR = "faq"
 EXAMPLES_FILE = "faq-examples.jsonl"
 # Example labels besides FAQ ids: no entry answers it; a warning sign needing the safety
@@ -47,7 +58,9 @@ class Content:
     progression: Progression
     faq: tuple[FaqEntry, ...]
     movements: tuple[Movement, ...]
+    safety: SafetyText
     examples: tuple[FaqExample, ...] = ()
+    pictures: dict[str, Image] = field(default_factory=dict)
 
     def level(self, level_id: str) -> Level:
         """Return the level with this id."""
@@ -63,6 +76,10 @@ class Content:
                 return entry
         raise KeyError(faq_id)
 
+    def picture(self, file: str | None) -> Image | None:
+        """Return the image of an illustration file (e.g. images/high.svg), if there is one."""
+        return self.pictures.get(file) if file else None
+
 
 def default_content_dir() -> Path:
     """Return the `content/` folder shipped beside the `bot` package."""
@@ -73,29 +90,57 @@ def _shown(path: Path, root: Path) -> Path:
     return path.relative_to(root.parent) if path.is_relative_to(root.parent) else path
 
 
-def _describe(where: Path | str, error: ValidationError) -> Iterable[str]:
+# An FAQ file's answer is its Markdown body, which has no field name a writer would know.
+BODY = "the answer (the text below the front matter)"
+
+
+def _describe(where: Path | str, error: ValidationError,
+              names: dict[str, str] | None = None) -> Iterable[str]:
     for item in error.errors():
         field = ".".join(str(part) for part in item["loc"]) or "(top level)"
-        yield f"{where}: field '{field}': {item['msg']}"
+        if names and field in names:
+            empty = item["type"] == "string_too_short"
+            yield f"{where}: {names[field]}{' is empty' if empty else ': ' + item['msg']}"
+        else:
+            yield f"{where}: field '{field}': {item['msg']}"
+
+
+def yaml_problem(error: yaml.YAMLError, first_line: int = 1) -> str:
+    """Say what is wrong in YAML and where, as `line L, column C: ...`, without PyYAML's stream name.
+
+    PyYAML names a string it parsed `<unicode string>`; the caller names the file, and
+    `first_line` is the file's line number of the YAML's first line (front matter starts on 2).
+    """
+    if not isinstance(error, yaml.MarkedYAMLError):
+        return str(error)
+    what = " ".join(part for part in (error.problem, error.context and f"({error.context})") if part)
+    mark = error.problem_mark or error.context_mark
+    if mark is None:
+        return what or str(error)
+    return f"line {mark.line + first_line}, column {mark.column + 1}: {what}"
 
 
 def _read_yaml(path: Path, root: Path, problems: list[str]) -> object:
+    rel = _shown(path, root)
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        problems.append(f"{path.relative_to(root.parent)}: file is missing")
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        problems.append(f"{path.relative_to(root.parent)}: not valid YAML: {exc}")
+        problems.append(f"{rel}: file is missing")
+    except UnicodeDecodeError as exc:
+        problems.append(f"{rel}: cannot be read as UTF-8 text: {exc}")
+    except yaml.YAMLError as exc:
+        problems.append(f"{rel}: not valid YAML at {yaml_problem(exc)}")
     return None
 
 
 def _validate(
-    model: type[M], data: object, path: Path, root: Path, problems: list[str]
+    model: type[M], data: object, path: Path, root: Path, problems: list[str],
+    names: dict[str, str] | None = None,
 ) -> M | None:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_describe(_shown(path, root), exc))
+        problems.extend(_describe(_shown(path, root), exc, names))
         return None
 
 
@@ -142,12 +187,16 @@ def parse_faq_file(path: Path, root: Path, problems: list[str]) -> FaqEntry | No
     try:
         front = yaml.safe_load(parts[1]) or {}
     except yaml.YAMLError as exc:
-        problems.append(f"{rel}: front matter is not valid YAML: {exc}")
+        problems.append(f"{rel}: front matter is not valid YAML at {yaml_problem(exc, first_line=1)}")
         return None
     if not isinstance(front, dict):
         problems.append(f"{rel}: front matter must be a mapping of fields")
         return None
-    entry = _validate(FaqEntry, {**front, "answer": unwrap(parts[2])}, path, root, problems)
+    if "answer" in front:
+        problems.append(f"{rel}: field 'answer': the answer goes below the front matter, not in it")
+        return None
+    entry = _validate(FaqEntry, {**front, "answer": unwrap(parts[2])}, path, root, problems,
+                      names={"answer": BODY})
     if entry is not None and entry.id != path.stem:
         problems.append(f"{rel}: field 'id': '{entry.id}' must match the file name '{path.stem}'")
         return None
@@ -167,9 +216,20 @@ def _load_faq(root: Path, problems: list[str]) -> list[FaqEntry]:
     return entries
 
 
-def load_examples(path: Path, root: Path, faq_ids: Iterable[str],
-                  problems: list[str]) -> list[FaqExample]:
-    """Read labelled example questions (JSONL), noting bad lines; a missing file means none."""
+def _json_problem(error: json.JSONDecodeError, line: str) -> str:
+    # json's message alone ("Expecting ',' delimiter") doesn't say where; show the spot.
+    start = max(error.colno - 30, 0)
+    near = line[start:error.colno + 10].strip()
+    return f"not valid JSON at column {error.colno}: {error.msg} near {near!r}"
+
+
+def load_examples(path: Path, root: Path, faq_ids: Iterable[str], problems: list[str],
+                  broken_ids: Iterable[str] = ()) -> list[FaqExample]:
+    """Read labelled example questions (JSONL), noting bad lines; a missing file means none.
+
+    Examples of an entry whose own file has a problem (`broken_ids`) are skipped quietly:
+    that file's problem is the one to fix. Lines naming one unknown id are reported together.
+    """
     rel = _shown(path, root)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -178,7 +238,8 @@ def load_examples(path: Path, root: Path, faq_ids: Iterable[str],
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(f"{rel}: cannot be read as UTF-8 text: {exc}")
         return []
-    known = {*faq_ids, *EXAMPLE_LABELS}
+    known, skipped = {*faq_ids, *EXAMPLE_LABELS}, set(broken_ids)
+    unknown: dict[str, list[int]] = {}
     examples: list[FaqExample] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -186,32 +247,60 @@ def load_examples(path: Path, root: Path, faq_ids: Iterable[str],
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
-            problems.append(f"{rel}:{number}: not valid JSON: {exc.msg}")
+            problems.append(f"{rel}:{number}: {_json_problem(exc, line)}")
             continue
         try:
             example = FaqExample.model_validate(data)
         except ValidationError as exc:
             problems.extend(_describe(f"{rel}:{number}", exc))
             continue
+        if example.faq in skipped:
+            continue
         if example.faq not in known:
-            problems.append(f"{rel}:{number}: field 'faq': unknown FAQ id '{example.faq}'")
+            unknown.setdefault(example.faq, []).append(number)
             continue
         examples.append(example)
+    for faq_id, numbers in unknown.items():
+        also = f" (and {len(numbers) - 1} more lines)" if len(numbers) > 1 else ""
+        problems.append(f"{rel}:{numbers[0]}: field 'faq': unknown FAQ id '{faq_id}'{also}")
     return examples
+
+
+def _check_pictures(progression: Progression, faq: list[FaqEntry], root: Path,
+                    problems: list[str]) -> None:
+    where = f"{root.name}/{PROGRESSION_FILE}"
+    for illustration in progression.illustrations():
+        problems.extend(check_illustration(illustration, root, where))
+    known = {illustration.file for illustration in progression.illustrations()}
+    for entry in faq:
+        if entry.illustration and entry.illustration not in known:
+            problems.append(
+                f"{root.name}/{FAQ_DIR}/{entry.id}.md: field 'illustration': {entry.illustration} "
+                f"is not one of the pictures in {PROGRESSION_FILE} (where its alt text lives)"
+            )
 
 
 def load_content(root: Path | None = None) -> Content:
     """Load every content file under `root`, raising ContentError listing all problems."""
     root = (root or default_content_dir()).resolve()
+    if not root.is_dir():
+        raise ContentError([f"{root}: content folder not found"])
     problems: list[str] = []
     prog_path, move_path = root / PROGRESSION_FILE, root / MOVEMENTS_FILE
     progression = _load_yaml_model(Progression, prog_path, root, problems)
     movements = _load_yaml_model(Movements, move_path, root, problems)
+    safety = _load_yaml_model(SafetyText, root / SAFETY_FILE, root, problems)
     faq = _load_faq(root, problems)
-    examples = load_examples(root / EXAMPLES_FILE, root, (e.id for e in faq), problems)
-    if problems or progression is None or movements is None:
+    ids = {entry.id for entry in faq}
+    broken = {path.stem for path in (root / FAQ_DIR).glob("*.md")} - ids
+    examples = load_examples(root / EXAMPLES_FILE, root, ids, problems, broken)
+    if progression is not None:
+        _check_pictures(progression, faq, root, problems)
+    if problems or progression is None or movements is None or safety is None:
         raise ContentError(problems or ["content could not be loaded"])
-    return Content(progression, tuple(faq), tuple(movements.movements), tuple(examples))
+    pictures = {ill.file: as_image(ill, root) for ill in progression.illustrations()}
+    return Content(progression, tuple(faq), tuple(movements.movements), safety, tuple(examples),
+                   pictures)
 
 
 def check_content(root: Path | None = None) -> list[str]:

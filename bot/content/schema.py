@@ -18,11 +18,32 @@ from pydantic import (
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ShortLabel = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=40)]
+# An SVG under content/, named relative to it with forward slashes (e.g. images/high.svg).
+ImageFile = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9/_-]*\.svg$", max_length=100)]
+# Discord allows 1,024 characters of attachment description; a useful alt text is a sentence or two.
+AltText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=1000)]
 
 LEVEL_IDS = ("prep", "high", "medium", "low", "floor", "reclined")
 
 # The only {placeholders} the bot fills in; any other brace would crash str.format at runtime.
-PLACEHOLDERS = {"hold_intro": {"seconds"}, "too_intense": {"level"}, "finished": {"level"}}
+PLACEHOLDERS = {"hold_intro": {"seconds"}, "too_intense": {"level"},
+                "too_intense_to_kneeling": {"level"}, "too_intense_before_pose": {"level"},
+                "finished": {"level"}}
+
+
+SAFETY_PLACEHOLDERS = {"heard": {"sign"}, "heard_where": {"sign", "where"}}
+
+
+def _check_placeholders(text: str, allowed: set[str]) -> str:
+    try:
+        names = {name for _, name, _, _ in Formatter().parse(text) if name is not None}
+    except ValueError as exc:
+        raise ValueError(f"has a broken {{placeholder}}: {exc}") from exc
+    unknown = sorted(names - allowed)
+    if unknown:
+        known = ", ".join(f"{{{name}}}" for name in sorted(allowed))
+        raise ValueError(f"unknown placeholder {{{unknown[0]}}}; only {known} can be used")
+    return text
 
 
 class _HasId(Protocol):
@@ -52,6 +73,20 @@ class Cues(Strict):
     no_hinge: NonEmpty
 
 
+class Illustration(Strict):
+    """A picture: its editable source in content/ (the PNG beside it is rendered from it) and alt text."""
+
+    file: ImageFile
+    alt: AltText
+
+
+class Pictures(Strict):
+    """The illustrations that are not one level's set-up."""
+
+    tail_tuck: Illustration
+    coming_out: Illustration
+
+
 class Level(Strict):
     """One rung of the Virasana progression, from most support to least."""
 
@@ -63,6 +98,7 @@ class Level(Strict):
     setup: list[NonEmpty] = Field(min_length=1)
     cues: Cues
     hold_seconds: int = Field(ge=10, le=300)
+    illustration: Illustration
     optional: bool = False
 
 
@@ -83,10 +119,13 @@ class SessionText(Strict):
     ease_rounds: int = Field(ge=1, le=10)
     hold_intro: NonEmpty
     times_up: NonEmpty
+    come_out: NonEmpty
     checkin_intensity: NonEmpty
     checkin_where: NonEmpty
     felt_areas: list[FeltArea] = Field(min_length=2)
     too_intense: NonEmpty
+    too_intense_to_kneeling: NonEmpty
+    too_intense_before_pose: NonEmpty
     stopped: NonEmpty
     finished: NonEmpty
 
@@ -99,23 +138,36 @@ class SessionText(Strict):
     @field_validator(*PLACEHOLDERS)
     @classmethod
     def _only_known_placeholders(cls, text: str, info: ValidationInfo) -> str:
-        allowed = PLACEHOLDERS[str(info.field_name)]
-        try:
-            names = {name for _, name, _, _ in Formatter().parse(text) if name is not None}
-        except ValueError as exc:
-            raise ValueError(f"has a broken {{placeholder}}: {exc}") from exc
-        unknown = sorted(names - allowed)
-        if unknown:
-            known = ", ".join(f"{{{name}}}" for name in sorted(allowed))
-            raise ValueError(f"unknown placeholder {{{unknown[0]}}}; only {known} can be used")
-        return text
+        return _check_placeholders(text, PLACEHOLDERS[str(info.field_name)])
+
+
+class SafetyText(Strict):
+    """What the bot says when it hears a warning sign, and its words for each sign."""
+
+    heard: NonEmpty
+    heard_where: NonEmpty
+    heard_by_meaning: NonEmpty
+    urgent: NonEmpty
+    session_ended: NonEmpty
+    signs: dict[NonEmpty, NonEmpty] = Field(min_length=1)
+
+    @field_validator(*SAFETY_PLACEHOLDERS)
+    @classmethod
+    def _only_known_placeholders(cls, text: str, info: ValidationInfo) -> str:
+        return _check_placeholders(text, SAFETY_PLACEHOLDERS[str(info.field_name)])
 
 
 class Progression(Strict):
     """The whole `/hero` progression: the session words and the ordered levels."""
 
     session: SessionText
+    pictures: Pictures
     levels: list[Level] = Field(min_length=2)
+
+    def illustrations(self) -> list[Illustration]:
+        """Return every illustration the progression names: each level's, then the others."""
+        return [*(level.illustration for level in self.levels),
+                self.pictures.tail_tuck, self.pictures.coming_out]
 
     @field_validator("levels")
     @classmethod
@@ -137,6 +189,8 @@ class FaqEntry(Strict):
     question: NonEmpty
     alternatives: list[NonEmpty] = Field(default_factory=list)
     tags: list[NonEmpty] = Field(default_factory=list)
+    # An illustration from progression.yaml shown with the answer (its alt text lives there).
+    illustration: ImageFile | None = None
     answer: NonEmpty
 
     @field_validator("answer")

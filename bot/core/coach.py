@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
+import unicodedata
 from collections.abc import Awaitable, Callable
 
 from bot.core import texts
@@ -16,6 +18,7 @@ from bot.core.events import ButtonPress, Command, InboundEvent, Reply, ReplyToBo
 from bot.core.hero.flow import HOLD_TIMER, HeroFlow
 from bot.core.hero.progress import Progress
 from bot.core.models import Timer
+from bot.core.questions import smalltalk
 from bot.core.questions.asking import Asking
 from bot.core.questions.inbox import Inbox
 
@@ -23,9 +26,26 @@ log = logging.getLogger(__name__)
 
 CommandHandler = Callable[[Turn, str], Awaitable[list[Reply]]]
 COACH_ONLY = frozenset({"inbox", "answer", "stats"})
-QUESTION_NOTICE = re.compile(r"^New question #(\d+)\b")
+# Terminal escapes and bidirectional overrides: a member's text must never drive the coach's
+# terminal or reorder what the coach reads. Newlines and tabs stay.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 TIMER_BATCH = 200
+
+
+def printable(text: str) -> str:
+    """Return `text` without control characters (keeping newlines and tabs) or bidi overrides."""
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return _BIDI_CONTROLS.sub("", text)
+
+
+def _printable_event(event: InboundEvent) -> InboundEvent:
+    origin = dataclasses.replace(event.origin, display_name=printable(event.origin.display_name))
+    changes: dict[str, object] = {"origin": origin}
+    for name in ("text", "args"):
+        if hasattr(event, name):
+            changes[name] = printable(getattr(event, name))
+    return dataclasses.replace(event, **changes)
 
 
 def normalise_command(name: str) -> str:
@@ -39,7 +59,7 @@ class Coach:
     def __init__(self, services: Services) -> None:
         self.s = services
         self.hero = HeroFlow(services)
-        self.asking = Asking(services)
+        self.asking = Asking(services, on_warning=self.hero.stop_for_safety)
         self.inbox = Inbox(services)
         self.progress = Progress(services)
         self.nudges = Nudges(services)
@@ -80,7 +100,7 @@ class Coach:
     async def handle(self, event: InboundEvent) -> list[Reply]:
         """Answer one inbound event; errors are logged and answered with an apology."""
         try:
-            return await self._handle(event)
+            return await self._handle(_printable_event(event))
         except Exception:
             log.exception("error while handling %s from %s", type(event).__name__,
                           event.origin.identity.key)
@@ -135,7 +155,8 @@ class Coach:
 
     async def _progress(self, turn: Turn, _args: str) -> list[Reply]:
         extra = await self.breaks.progress_lines(turn)
-        return await self.progress.summary(turn, self.s.zone_for(turn.person), extra)
+        breaks = await self.breaks.breaks_per_day(turn)
+        return await self.progress.summary(turn, self.s.zone_for(turn.person), extra, breaks)
 
     async def _settings(self, turn: Turn, _args: str) -> list[Reply]:
         return await self.account.settings(turn, await self.breaks.settings_lines(turn))
@@ -149,16 +170,23 @@ class Coach:
         return [Reply(texts.help_text(self.is_coach(turn)))]
 
     async def _reply_to_bot(self, turn: Turn, event: ReplyToBot) -> list[Reply]:
-        notice = QUESTION_NOTICE.match(event.replied_text)
-        if notice and self.is_coach(turn):
-            return await self.inbox.answer(turn, f"{notice.group(1)} {event.text}")
-        return await self.asking.ask(turn, event.text)
+        if event.replied_message_id and self.is_coach(turn):
+            question_id = await self.s.store.questions.for_notice(turn.person.identity,
+                                                                  event.replied_message_id)
+            if question_id is not None:
+                return await self.inbox.answer(turn, f"{question_id} {event.text}")
+        return await self._free_text(turn, event.text)
 
     async def _free_text(self, turn: Turn, text: str) -> list[Reply]:
+        waiting = Reply("Your /hero session is still waiting: use its buttons, "
+                        "or type /hero to pick it up.")
+        # A typed "8" or "done" during a session means its buttons, not "there are none".
+        if smalltalk.kind_of(text) is smalltalk.Kind.BUTTON and \
+                await self.s.store.hero.open_session(turn.person.id):
+            return [waiting]
         replies = await self.asking.ask(turn, text)
         if await self.s.store.hero.open_session(turn.person.id):
-            replies.append(Reply("Your /hero session is still waiting: use its buttons, "
-                                 "or type /hero to pick it up."))
+            replies.append(waiting)
         return replies
 
     async def _press(self, turn: Turn, payload_text: str) -> list[Reply]:

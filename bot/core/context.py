@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from bot.content.loader import Content
 from bot.core.events import Origin
-from bot.core.faq.matcher import FaqMatcher
 from bot.core.models import Person
 from bot.core.ports import Clock, Delivery, Wakeup
+from bot.core.questions.matching import BackgroundMatcher
 from bot.core.repositories import Storage
 
 
@@ -31,7 +31,7 @@ class Services:
 
     store: Storage
     content: Content
-    matcher: FaqMatcher
+    matcher: BackgroundMatcher
     delivery: Delivery
     clock: Clock
     wakeup: Wakeup

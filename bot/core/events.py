@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,30 @@ class Choice:
     payload: str
 
 
+@dataclass(frozen=True, slots=True)
+class Image:
+    """A picture shown with a message; adapters turn it into a photo, an attachment or a path.
+
+    A content illustration has a `path` and a `key` that changes when the picture does, so a
+    platform's upload of it can be reused. A chart is `data` rendered in memory: it has no key
+    and is never stored.
+    """
+
+    name: str
+    alt: str
+    path: Path | None = None
+    data: bytes | None = None
+    key: str | None = None
+
+    def read(self) -> bytes:
+        """Return the PNG bytes."""
+        if self.data is not None:
+            return self.data
+        if self.path is None:
+            raise ValueError(f"image {self.name} has neither data nor a path")
+        return self.path.read_bytes()
+
+
 @dataclass(slots=True)
 class Reply:
     """A message the core wants shown in answer to an inbound event.
@@ -95,7 +120,7 @@ class Reply:
     `edit` asks the adapter to replace the message whose button was pressed, when it
     can; `private` asks for a message only the person sees (ephemeral on Discord, a
     DM deep link on Telegram groups); `quote` asks for a threaded reply to the
-    person's message.
+    person's message; `image` is shown with the text (the text becomes its caption when it fits).
     """
 
     text: str
@@ -104,6 +129,7 @@ class Reply:
     private: bool = False
     quote: bool = False
     alert: bool = False
+    image: Image | None = None
 
 
 @dataclass(slots=True)
@@ -118,6 +144,7 @@ class Outbound:
     choices: list[Choice] = field(default_factory=list)
     chat_id: str | None = None
     reply_to: str | None = None
+    image: Image | None = None
 
 
 class DeliveryStatus(StrEnum):

@@ -86,6 +86,14 @@ class HeroRepository(Protocol):
         """Return when each completed session ended, newest first."""
         ...
 
+    async def completed(self, person_id: int) -> list[HeroSession]:
+        """Return the person's completed sessions, oldest first."""
+        ...
+
+    async def completed_since(self, since: datetime) -> list[tuple[int, datetime]]:
+        """Return (person id, end time) of everyone's sessions completed since a moment."""
+        ...
+
     async def completed_count(self) -> int:
         """Return how many sessions everyone has completed."""
         ...
@@ -130,6 +138,18 @@ class QuestionsRepository(Protocol):
         """Return how many questions the person asked since a moment."""
         ...
 
+    async def add_notice(self, question_id: int, coach: Identity, message_id: str) -> None:
+        """Remember the coach's notice about a question, so a reply to it finds the question."""
+        ...
+
+    async def for_notice(self, coach: Identity, message_id: str) -> int | None:
+        """Return the id of the question this coach's notice was about, if it was one."""
+        ...
+
+    async def asked_by_since(self, since: datetime) -> list[tuple[int, datetime]]:
+        """Return (person id, time) of every question asked since a moment."""
+        ...
+
     async def outcome_counts(self) -> dict[str, int]:
         """Return how many questions ended in each outcome."""
         ...
@@ -140,6 +160,10 @@ class TimersRepository(Protocol):
 
     async def add(self, person_id: int, kind: str, ref: int | None, due_at: datetime) -> int:
         """Store a timer and return its id."""
+        ...
+
+    async def cancel(self, kind: str, ref: int) -> None:
+        """Drop the pending timers of one kind for one thing (a session's "time's up")."""
         ...
 
     async def claim_due(self, now: datetime, limit: int) -> list[Timer]:
@@ -203,8 +227,28 @@ class SchedulesRepository(Protocol):
         """Return when the person answered Done to a break nudge, since a moment."""
         ...
 
+    async def nudged_times(self, person_id: int, since: datetime) -> list[datetime]:
+        """Return the slot of each break nudge delivered to the person since a moment."""
+        ...
+
     async def counts(self) -> dict[str, int]:
         """Return nudges sent, done, snoozed, skipped, paused, ignored and lost, for /stats."""
+        ...
+
+
+class UploadsRepository(Protocol):
+    """Platform references to pictures already uploaded (Telegram file_id, Discord URL)."""
+
+    async def get(self, platform: str, media_key: str) -> tuple[str, datetime] | None:
+        """Return the stored reference and when it was stored, if the picture was uploaded."""
+        ...
+
+    async def put(self, platform: str, media_key: str, ref: str, now: datetime) -> None:
+        """Remember (or replace) the reference to an uploaded picture."""
+        ...
+
+    async def drop(self, platform: str, media_key: str) -> None:
+        """Forget a reference the platform no longer accepts."""
         ...
 
 
@@ -216,6 +260,7 @@ class Storage(Protocol):
     questions: QuestionsRepository
     timers: TimersRepository
     schedules: SchedulesRepository
+    uploads: UploadsRepository
 
     async def close(self) -> None:
         """Release the connections."""

@@ -194,6 +194,14 @@ class Schedules(Base):
         )
         return [self.rt(row[0]) for row in rows]
 
+    async def nudged_times(self, person_id: int, since: datetime) -> list[datetime]:
+        """Return the slot of each break nudge delivered to the person since a moment."""
+        rows = await self.db.fetchall(
+            "SELECT due_at FROM nudges WHERE person_id = ? AND kind IN ('break', 'catchup')"
+            " AND status = 'sent' AND due_at >= ? ORDER BY due_at", (person_id, self.t(since)),
+        )
+        return [self.rt(row[0]) for row in rows]
+
     async def counts(self) -> dict[str, int]:
         """Return nudges sent, done, snoozed, skipped, paused, ignored and lost, for /stats."""
         row = await self.db.fetchone(

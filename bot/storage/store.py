@@ -10,6 +10,7 @@ from bot.core.models import HeroSession, HeroState, Person, Question, Timer
 from bot.storage.base import Base
 from bot.storage.schedules import Schedules
 from bot.storage.sql import Database, Row
+from bot.storage.uploads import Uploads
 from bot.storage.urls import POSTGRESQL, parse_database_url
 
 
@@ -75,8 +76,21 @@ class People(Base):
             await tx.execute("UPDATE people SET asked_timezone = TRUE WHERE id = ?", (person_id,))
 
     async def forget(self, person_id: int) -> None:
-        """Delete the person; every table that refers to them cascades."""
+        """Delete the person and every row about them.
+
+        Rows keyed by the person cascade. A coach is also named by identity: in the notices
+        they were sent about questions, and as who answered a question (the answer stays,
+        since it belongs to the person who asked).
+        """
         async with self.db.transaction() as tx:
+            row = await tx.fetchone("SELECT platform, user_id FROM people WHERE id = ?", (person_id,))
+            if row is None:
+                return
+            platform, user_id = row[0], row[1]
+            await tx.execute("DELETE FROM question_notices WHERE platform = ? AND coach_id = ?",
+                             (platform, user_id))
+            await tx.execute("UPDATE questions SET answered_by = NULL WHERE answered_by = ?",
+                             (Identity(platform, user_id).key,))
             await tx.execute("DELETE FROM people WHERE id = ?", (person_id,))
 
     async def count(self) -> int:
@@ -178,6 +192,22 @@ class Hero(Base):
         )
         return [self.rt(row[0]) for row in rows]
 
+    async def completed(self, person_id: int) -> list[HeroSession]:
+        """Return the person's completed sessions, oldest first."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM hero_sessions WHERE person_id = ? AND outcome = 'completed'"
+            " ORDER BY ended_at", (person_id,),
+        )
+        return [self._session(row) for row in rows]
+
+    async def completed_since(self, since: datetime) -> list[tuple[int, datetime]]:
+        """Return (person id, end time) of everyone's sessions completed since a moment."""
+        rows = await self.db.fetchall(
+            "SELECT person_id, ended_at FROM hero_sessions WHERE outcome = 'completed'"
+            " AND ended_at >= ?", (self.t(since),),
+        )
+        return [(int(row[0]), self.rt(row[1])) for row in rows]
+
     async def completed_count(self) -> int:
         """Return how many sessions everyone has completed."""
         row = await self.db.fetchone("SELECT COUNT(*) FROM hero_sessions WHERE outcome = 'completed'")
@@ -264,6 +294,31 @@ class Questions(Base):
         )
         return int(row[0]) if row else 0
 
+    async def add_notice(self, question_id: int, coach: Identity, message_id: str) -> None:
+        """Remember the coach's notice about a question, so a reply to it finds the question."""
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO question_notices (question_id, platform, coach_id, message_id)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (platform, coach_id, message_id) DO NOTHING",
+                (question_id, coach.platform, coach.user_id, message_id),
+            )
+
+    async def for_notice(self, coach: Identity, message_id: str) -> int | None:
+        """Return the id of the question this coach's notice was about, if it was one."""
+        row = await self.db.fetchone(
+            "SELECT question_id FROM question_notices"
+            " WHERE platform = ? AND coach_id = ? AND message_id = ?",
+            (coach.platform, coach.user_id, message_id),
+        )
+        return int(row[0]) if row else None
+
+    async def asked_by_since(self, since: datetime) -> list[tuple[int, datetime]]:
+        """Return (person id, time) of every question asked since a moment."""
+        rows = await self.db.fetchall(
+            "SELECT person_id, asked_at FROM questions WHERE asked_at >= ?", (self.t(since),)
+        )
+        return [(int(row[0]), self.rt(row[1])) for row in rows]
+
     async def outcome_counts(self) -> dict[str, int]:
         """Return how many questions ended in each outcome."""
         rows = await self.db.fetchall("SELECT outcome, COUNT(*) FROM questions GROUP BY outcome")
@@ -281,6 +336,13 @@ class Timers(Base):
                 (person_id, kind, ref, self.t(due_at)),
             )
         return int(row[0])
+
+    async def cancel(self, kind: str, ref: int) -> None:
+        """Drop the pending timers of one kind for one thing (a session's "time's up")."""
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "DELETE FROM timers WHERE kind = ? AND ref = ? AND fired_at IS NULL", (kind, ref),
+            )
 
     async def claim_due(self, now: datetime, limit: int) -> list[Timer]:
         """Mark up to `limit` due timers fired and return them; a timer is claimed exactly once."""
@@ -303,6 +365,7 @@ class Store:
         self.hero = Hero(db)
         self.questions = Questions(db)
         self.timers = Timers(db)
+        self.uploads = Uploads(db)
         self.schedules = Schedules(db)
 
     @classmethod

@@ -33,7 +33,8 @@ def test_scripted_hero_session_by_pressing_1_and_a_question(tmp_path: Path) -> N
     out = done.stdout
     assert "not a clinician" in out
     assert "Set up: High seat" in out and "round 3 of 3" in out and "hold still for" in out
-    assert "Logged: High seat, intensity 0/10, felt most: front of thighs." in out
+    # On the 0-10 check-in a typed number is the value: "1" is 1/10, not the first button.
+    assert "Logged: High seat, intensity 1/10, felt most: front of thighs." in out
     assert "tuck the tail" in out.lower() and "[1] 👍 Helpful" in out
     assert "Traceback" not in done.stderr
 
@@ -100,12 +101,30 @@ async def test_scripted_console_session_gets_a_nudge_and_presses_done(tmp_path: 
             await chat.handle_line(line)
         clock.advance(minutes=1, seconds=1)
         assert await runtime.coach.sweep() == 1
-        await chat.handle_line("1")
+        await chat.handle_line("n1")
         await chat.handle_line("/progress")
     finally:
         await runtime.close()
     out.seek(0)
     printed = out.read()
     assert "Break nudges on: every 1 min" in printed
-    assert "bot> Time to get up" in printed and "[1] Done" in printed
+    assert "bot> Time to get up" in printed and "[n1] Done" in printed
     assert "Break logged" in printed and "Breaks done this week: 1" in printed
+
+
+def test_pictures_print_their_path_and_no_images_silences_them(tmp_path: Path) -> None:
+    script = "/hero\n" + "1\n" * 10 + "/progress\n"
+    done = run_console(tmp_path, script, "console", "--user", "cy")
+    assert done.returncode == 0, done.stderr
+    pictures = [line.strip() for line in done.stdout.splitlines() if "[picture: " in line]
+    shown = [line.removeprefix("[picture: ").removesuffix("]") for line in pictures]
+    assert shown[:2] == [str(ROOT / "content" / "images" / "high.png"),
+                         str(ROOT / "content" / "images" / "tail-tuck.png")]
+    chart = Path(shown[-1])
+    assert chart.name.endswith("progress.png") and "herocoach-charts-" in str(chart.parent)
+    assert not chart.exists()  # the chart was only kept while the chat ran
+    assert "Chart: 1 session in the last 12 weeks" in done.stdout
+
+    quiet = run_console(tmp_path, script, "console", "--user", "di", "--no-images")
+    assert quiet.returncode == 0, quiet.stderr
+    assert "[picture: " not in quiet.stdout and "Set up: High seat" in quiet.stdout

@@ -5,7 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.loader import MOVEMENTS_FILE, PROGRESSION_FILE, REQUIRED_FAQ_IDS, default_content_dir
+from bot.content.loader import (
+    MOVEMENTS_FILE,
+    PROGRESSION_FILE,
+    REQUIRED_FAQ_IDS,
+    SAFETY_FILE,
+    default_content_dir,
+)
 
 SHIPPED = default_content_dir()
 
@@ -21,8 +27,9 @@ def faq_text(faq_id: str, answer: str = "A short, kind answer.") -> str:
 def root(tmp_path: Path) -> Path:
     root = tmp_path / "content"
     (root / "faq").mkdir(parents=True)
-    for name in (PROGRESSION_FILE, MOVEMENTS_FILE):
+    for name in (PROGRESSION_FILE, MOVEMENTS_FILE, SAFETY_FILE):
         shutil.copy(SHIPPED / name, root / name)
+    shutil.copytree(SHIPPED / "images", root / "images")
     # Our own FAQ stand-ins keep these tests independent of the shipped FAQ wording.
     for faq_id in REQUIRED_FAQ_IDS:
         (root / "faq" / f"{faq_id}.md").write_text(faq_text(faq_id), encoding="utf-8")

@@ -46,7 +46,7 @@ def test_unknown_faq_id_names_file_line_and_field(root):
 def test_bad_json_names_the_line(root):
     _write(root, '{"q": "why hero", "faq": "props"', '{"q": "ok", "faq": "props"}')
     (problem,) = check_content(root)
-    assert problem.startswith("content/faq-examples.jsonl:1: not valid JSON: ")
+    assert problem.startswith("content/faq-examples.jsonl:1: not valid JSON at column ")
 
 
 @pytest.mark.parametrize(

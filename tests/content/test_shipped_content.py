@@ -70,7 +70,7 @@ def test_hold_grows_or_stays_as_support_drops(progression):
 def test_safety_check_names_every_red_flag_and_disclaims_once(progression):
     text = progression.session.safety_check.lower()
     for flag in ("sharp", "shooting", "numbness", "tingling", "pins and needles",
-                 "knee injury", "surgery", "pregnant"):
+                 "knee injury", "back or hip injury", "surgery", "pregnant"):
         assert flag in text, flag
     assert text.count("not medical advice") == 1
 

@@ -41,7 +41,7 @@ def test_missing_file(root):
 
 def test_invalid_yaml(root):
     (root / PROGRESSION_FILE).write_text("session: [unclosed\nlevels: {\n", encoding="utf-8")
-    assert _only_problem(root).startswith("content/progression.yaml: not valid YAML:")
+    assert _only_problem(root).startswith("content/progression.yaml: not valid YAML at line ")
 
 
 def test_empty_file_is_reported_at_top_level(root):
@@ -218,13 +218,14 @@ def test_faq_answer_too_long(root):
     answer = " ".join(["word"] * 200)
     (root / "faq" / "props.md").write_text(faq_text("props", answer), encoding="utf-8")
     problem = _only_problem(root)
-    assert problem.startswith("content/faq/props.md: field 'answer': ")
+    assert problem.startswith("content/faq/props.md: the answer (the text below the front matter): ")
     assert "200 words" in problem
 
 
 def test_faq_empty_answer(root):
     (root / "faq" / "props.md").write_text(faq_text("props", ""), encoding="utf-8")
-    assert _only_problem(root).startswith("content/faq/props.md: field 'answer': ")
+    assert _only_problem(root) == (
+        "content/faq/props.md: the answer (the text below the front matter) is empty")
 
 
 def test_missing_required_faq_id(root):
@@ -258,7 +259,7 @@ def test_run_check_ok(root, capsys):
     out, err = capsys.readouterr()
     assert out.strip() == (
         f"content OK: {len(REQUIRED_FAQ_IDS)} FAQ entries, 6 levels, "
-        f"{len(movements['movements'])} movements"
+        f"{len(movements['movements'])} movements, 8 pictures"
     )
     assert err == ""
 
@@ -274,3 +275,61 @@ def test_run_check_reports_every_problem(root, capsys):
         "content/faq/safety.md: required FAQ entry is missing",
         "content check failed: 2 problems",
     ]
+
+
+def _shipped_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    root = tmp_path / "content"
+    shutil.copytree(SHIPPED, root)
+    return root
+
+
+def test_a_broken_faq_file_is_reported_once_not_with_every_example_that_names_it(tmp_path):
+    root = _shipped_copy(tmp_path)
+    props = root / "faq" / "props.md"
+    props.write_text("".join(line for line in props.read_text(encoding="utf-8").splitlines(True)
+                             if not line.startswith("question:")), encoding="utf-8")
+    assert check_content(root) == ["content/faq/props.md: field 'question': Field required"]
+
+
+def test_examples_naming_one_unknown_id_are_summarised_in_one_line(root):
+    lines = [f'{{"q": "question {n}", "faq": "prop"}}' for n in range(5)]
+    (root / "faq-examples.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert _only_problem(root) == (
+        "content/faq-examples.jsonl:1: field 'faq': unknown FAQ id 'prop' (and 4 more lines)")
+
+
+def test_yaml_error_names_the_file_and_line_not_a_unicode_string(root):
+    (root / MOVEMENTS_FILE).write_text("movements: [\n  - a: b\n", encoding="utf-8")
+    problem = _only_problem(root)
+    assert "<unicode string>" not in problem
+    assert problem.startswith("content/movements.yaml: not valid YAML at line 2, column 3: ")
+
+
+def test_front_matter_yaml_error_gives_the_file_line(root):
+    (root / "faq" / "props.md").write_text("---\nid: props\nquestion: [Props?\n---\nAn answer.\n",
+                                           encoding="utf-8")
+    problem = _only_problem(root)
+    assert "<unicode string>" not in problem
+    assert problem.startswith("content/faq/props.md: front matter is not valid YAML at line ")
+
+
+def test_json_error_says_where_on_the_line(root):
+    (root / "faq-examples.jsonl").write_text('{"q": "hi", "faq" "props"}\n', encoding="utf-8")
+    assert _only_problem(root) == (
+        "content/faq-examples.jsonl:1: not valid JSON at column 19: Expecting ':' delimiter "
+        "near '{\"q\": \"hi\", \"faq\" \"props\"}'")
+
+
+def test_a_missing_folder_is_one_clear_problem(tmp_path, capsys):
+    assert run_check(tmp_path / "nonexistent") == 1
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'nonexistent'}: content folder not found" in err
+    assert "is missing" not in err and "1 problem" in err
+
+
+def test_an_answer_field_in_front_matter_is_not_silently_replaced_by_the_body(root):
+    text = faq_text("props").replace("tags:", "answer: Use a block.\ntags:")
+    (root / "faq" / "props.md").write_text(text, encoding="utf-8")
+    assert "the answer goes below the front matter" in _only_problem(root)

@@ -10,7 +10,7 @@ async def test_first_contact_gets_welcome_disclaimer_and_commands(world: World) 
     replies = await user.say("hello there")
     assert replies[0].text.startswith("Hi Ann!")
     assert "not a clinician" in replies[0].text and "/hero" in replies[0].text
-    assert "Hi Ann" not in (await user.say("hello again"))[0].text
+    assert "I'm HeroCoach" not in (await user.say("hello again"))[0].text
 
 
 async def test_start_deep_link_starts_hero(world: World) -> None:
@@ -86,6 +86,28 @@ async def test_forget_deletes_every_row_about_the_person(world: World) -> None:
         assert left[0][0] == 0, f"{table} still has rows about ann"
     assert (await world.rows("SELECT COUNT(*) FROM hero_sessions"))[0][0] == 1  # bob's
     assert (await world.rows("SELECT COUNT(*) FROM questions"))[0][0] == 2
+    # The coach's notices about ann's questions went with them; bob's /ask keeps its own.
+    notices = await world.rows("SELECT n.question_id, q.person_id FROM question_notices n"
+                               " JOIN questions q ON q.id = n.question_id")
+    bob_id = (await world.runtime.store.people.find(bob.identity)).id
+    assert [person for _, person in notices] == [bob_id]
+
+
+async def test_a_coach_who_forgets_leaves_no_notice_or_name_behind(world: World) -> None:
+    coach, ann = world.chat.user("coach"), world.chat.user("ann")
+    await coach.say("/inbox")
+    await ann.say("/ask what's a good bike to buy")
+    await ann.say("/ask and a good helmet")
+    await coach.say("/answer 1 a comfy one")
+    assert (await world.rows("SELECT COUNT(*) FROM question_notices"))[0][0] == 2
+    await coach.say("/forget")
+    assert "deleted everything" in (await coach.press("Yes, delete everything"))[-1].text
+
+    assert (await world.rows("SELECT COUNT(*) FROM question_notices"))[0][0] == 0
+    assert (await world.rows("SELECT COUNT(*) FROM questions WHERE answered_by IS NOT NULL"))[0][0] == 0
+    # Ann's questions and the answer she was given stay: they are hers.
+    assert await world.rows("SELECT id, answer FROM questions ORDER BY id") == [
+        (1, "a comfy one"), (2, None)]
 
 
 async def tables_about_people(world: World) -> list[str]:

@@ -155,7 +155,7 @@ async def test_stop_ends_the_session_and_logs_it(world: World) -> None:
     replies = await user.press("Stop")
     assert "stopped" in replies[-1].text
     progress = await user.say("/progress")
-    assert "(stopped)" in progress[-1].text
+    assert "(stopped early)" in progress[-1].text
 
 
 async def test_stale_and_forged_buttons_expire(world: World) -> None:

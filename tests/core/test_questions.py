@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.adapters.memory import MemoryChat
 from bot.core.faq.matcher import FaqMatcher
+from bot.core.questions.matching import BackgroundMatcher
 from tests.conftest import World
 
 
@@ -34,7 +35,8 @@ async def test_off_topic_question_goes_to_coach_and_answer_is_relayed(world: Wor
     await coach.say("/start")
     user = world.chat.user("ann", name="Ann")
     replies = await user.say("/ask how do i fix my car's gearbox?")
-    assert "passed your question to the coach" in replies[-1].text
+    assert "outside what I can help with" in replies[-1].text
+    assert "passed it to the coach" in replies[-1].text
     [notice] = world.chat.inbox_of("coach")
     assert notice.text.startswith("New question #1 from Ann")
     inbox = await coach.say("/inbox")
@@ -54,8 +56,21 @@ async def test_coach_can_answer_by_replying_to_the_notice(world: World) -> None:
     user = world.chat.user("ann", name="Ann")
     await user.say("/ask what's the capital of peru")
     [notice] = world.chat.inbox_of("coach")
-    await coach.reply("Lima, but let's talk hips.", to_text=notice.text)
+    # The platform shows the notice edited (or the coach's client trims it): routing is by id.
+    sent = await coach.reply("Lima, but let's talk hips.", to=notice, to_text="(edited)")
+    assert "Sent your answer to #1" in sent[-1].text
     assert "Lima" in world.chat.inbox_of("ann")[-1].text
+
+
+async def test_a_coach_reply_to_something_else_is_not_an_answer(world: World) -> None:
+    coach = coach_of(world.chat)
+    user = world.chat.user("ann", name="Ann")
+    await user.say("/ask what's the capital of peru")
+    [notice] = world.chat.inbox_of("coach")
+    # Text that looks like a notice, but is not the notice's message: no answer is sent.
+    await coach.reply("Lima", to_text=notice.text)
+    assert world.chat.inbox_of("ann") == []
+    assert (await world.runtime.store.questions.get(1)).answered_at is None
 
 
 async def test_unreachable_asker_gets_the_answer_next_time(world: World) -> None:
@@ -64,7 +79,8 @@ async def test_unreachable_asker_gets_the_answer_next_time(world: World) -> None
     await user.say("/ask how do i fix my car's gearbox")
     world.chat.unreachable.add("ann")
     saved = await coach.say("/answer 1 Ask a mechanic")
-    assert "next time" in saved[-1].text
+    # Worded as the success it is: the answer is stored and waits for them.
+    assert "Saved your answer to #1 for Ann" in saved[-1].text and "couldn't" not in saved[-1].text
     world.chat.unreachable.clear()
     replies = await user.say("/help")
     assert "Ask a mechanic" in replies[0].text
@@ -73,8 +89,8 @@ async def test_unreachable_asker_gets_the_answer_next_time(world: World) -> None
 
 async def test_did_you_mean_offers_choices_then_answers(world: World) -> None:
     # A matcher that never answers outright, so this test is about the flow, not the scores.
-    world.runtime.coach.s.matcher = FaqMatcher(
-        world.runtime.content.faq, answer_threshold=1.0, suggest_threshold=0.0, margin=0.0)
+    world.runtime.coach.s.matcher = BackgroundMatcher(lambda: FaqMatcher(
+        world.runtime.content.faq, answer_threshold=1.0, suggest_threshold=0.0, margin=0.0))
     user = world.chat.user("ann")
     replies = await user.say("how long should i hold the pose")
     labels = [c.label for c in replies[-1].choices]
@@ -85,7 +101,7 @@ async def test_did_you_mean_offers_choices_then_answers(world: World) -> None:
     assert row.outcome == "answer" and row.faq_id is not None
     coach = await user.say("how long should i hold the pose")
     passed = await user.press("None of these", coach[-1].choices)
-    assert "passed your question to the coach" in passed[-1].text
+    assert passed[-1].text.startswith("Sent to the coach")
     assert (await world.runtime.store.questions.get(2)).outcome == "escalate"
 
 
@@ -139,3 +155,14 @@ async def test_someone_elses_question_buttons_refused(world: World) -> None:
     refused = await bob.press(0, replies[-1].choices)
     assert refused[-1].alert
     assert (await world.runtime.store.questions.get(1)).feedback is None
+
+
+async def test_control_characters_never_reach_the_coach(world: World) -> None:
+    coach = coach_of(world.chat)
+    await coach.say("/start")
+    user = world.chat.user("ann", name="Ann\x1b]0;owned\x07")
+    await user.say("/ask how do i fix my \x1b[31mcar's\x1b[0m gearbox?\x00\nline two\tend")
+    stored = await world.runtime.store.questions.get(1)
+    assert stored.text == "how do i fix my [31mcar's[0m gearbox?\nline two\tend"
+    inbox = (await coach.say("/inbox"))[-1].text
+    assert "\x1b" not in inbox and "\x07" not in inbox and "from Ann]0;owned" in inbox

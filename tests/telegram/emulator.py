@@ -17,6 +17,7 @@ from typing import Any, NamedTuple, Self
 
 from aiohttp import web
 
+from tests.telegram.photos import PhotoStore, Upload, check_caption, sizes
 from tests.telegram.polling import PollConflict, UpdateQueue
 from tests.telegram.updates import JSON, User, now
 from tests.telegram.validation import (
@@ -35,6 +36,7 @@ _STRING_FIELDS = frozenset(
 # Methods that act on a chat, so a blocked chat answers 403 to them.
 _CHAT_METHODS = frozenset(
     {"sendMessage", "editMessageText", "editMessageReplyMarkup", "deleteMessage", "sendChatAction"}
+    | {"sendPhoto", "editMessageMedia"}
 )
 _NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are "
@@ -85,7 +87,10 @@ async def _read_params(request: web.Request) -> JSON:
         return dict(await request.json())
     params: JSON = {key: _decode(key, value) for key, value in request.query.items()}
     for key, value in (await request.post()).items():
-        params[key] = _decode(key, value) if isinstance(value, str) else value.filename
+        if isinstance(value, str):
+            params[key] = _decode(key, value)
+        else:
+            params[key] = Upload(value.filename, value.file.read())
     return params
 
 
@@ -99,6 +104,7 @@ class TelegramEmulator:
         self.commands: dict[tuple[str, str], list[JSON]] = {}
         self.port = 0
         self.update_queue = UpdateQueue(max_poll_wait)
+        self.photos = PhotoStore()
         self._chats: dict[int | str, JSON] = {}
         self._messages: dict[tuple[int | str, int], JSON] = {}
         self._last_message_id: defaultdict[int | str, int] = defaultdict(int)
@@ -120,6 +126,8 @@ class TelegramEmulator:
             "sendMessage": self._send_message,
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
+            "sendPhoto": self._send_photo,
+            "editMessageMedia": self._edit_message_media,
             "deleteMessage": self._delete_message,
             "answerCallbackQuery": self._answer_callback_query,
             "sendChatAction": self._send_chat_action,
@@ -134,7 +142,8 @@ class TelegramEmulator:
         return f"http://127.0.0.1:{self.port}/bot"
 
     async def __aenter__(self) -> Self:
-        app = web.Application()
+        # Room for uploads over the platforms' limits, so the limits are what refuses them.
+        app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
@@ -403,6 +412,8 @@ class TelegramEmulator:
         if "inline_message_id" in params:
             return True
         old = self._own_message(params, "edit")
+        if "text" not in old:
+            raise Rejected("there is no text in the message to edit")
         return self._replace(old, self._with_content(old, text, entities, markup))
 
     async def _edit_message_reply_markup(self, params: JSON) -> JSON | bool:
@@ -410,7 +421,40 @@ class TelegramEmulator:
         if "inline_message_id" in params:
             return True
         old = self._own_message(params, "edit")
-        new = self._with_content(old, old.get("text", ""), old.get("entities", []), markup)
+        new = {key: value for key, value in old.items() if key != "reply_markup"}
+        if markup is not None:
+            new["reply_markup"] = markup
+        return self._replace(old, new)
+
+    async def _send_photo(self, params: JSON) -> JSON:
+        chat = self._chat(params)
+        caption, entities = check_caption(params)
+        markup = check_markup(params)
+        photo = self.photos.resolve(params.get("photo"), params)
+        message: JSON = {"from": self.bot.to_dict(), "chat": chat, "date": now(),
+                         "photo": sizes(photo)}
+        replied = self._replied(chat, params)
+        if replied is not None:
+            message["reply_to_message"] = replied
+        extra = {"caption": caption, "caption_entities": entities, "reply_markup": markup}
+        message.update({key: value for key, value in extra.items() if value not in (None, [], "")})
+        return self._remember(message)
+
+    async def _edit_message_media(self, params: JSON) -> JSON | bool:
+        media = params.get("media")
+        if not isinstance(media, dict) or media.get("type") != "photo":
+            raise Rejected("can't parse InputMedia: media type is not photo")
+        caption, entities = check_caption(media)
+        markup = check_markup(params)
+        photo = self.photos.resolve(media.get("media"), params)
+        old = self._own_message(params, "edit")
+        if "text" in old:
+            raise Rejected("there is no media in the message to edit")
+        new: JSON = {key: value for key, value in old.items()
+                     if key not in ("photo", "caption", "caption_entities", "reply_markup")}
+        new["photo"] = sizes(photo)
+        extra = {"caption": caption, "caption_entities": entities, "reply_markup": markup}
+        new.update({key: value for key, value in extra.items() if value not in (None, [], "")})
         return self._replace(old, new)
 
     def _replace(self, old: JSON, new: JSON) -> JSON:

@@ -60,6 +60,11 @@ class TelegramBot:
         await self.emulator.wait_for("sendMessage", wanted, since=since)
         return self.emulator.sent_messages(chat_id)[-1]
 
+    async def sent_photo(self, chat_id: int, since: int) -> JSON:
+        """Wait for a photo to `chat_id` and return it as stored."""
+        await self.emulator.wait_for("sendPhoto", lambda p: p.get("chat_id") == chat_id, since=since)
+        return self.emulator.sent_messages(chat_id)[-1]
+
     async def sync(self) -> None:
         """Return once every update injected so far has been handled (updates run in order)."""
         mark = self.mark()
@@ -86,6 +91,16 @@ class TelegramBot:
             "answerCallbackQuery", lambda p: p["callback_query_id"] == query_id
         )
         return call.params
+
+    async def advance(self, user: User, label: str) -> JSON:
+        """Press a button, wait until its result is shown, and return the chat's last message.
+
+        Unlike `step` this also follows a step that arrives as a new message (a photo, or
+        the text after one).
+        """
+        await self.press(user, label)
+        await self.sync()
+        return self.emulator.sent_messages(user.id)[-1]
 
     async def step(self, user: User, label: str) -> JSON:
         """Press a button in the private chat and return the message after its in-place edit."""
@@ -114,13 +129,15 @@ def settings_for(emulator: TelegramEmulator, token: str = TOKEN) -> Settings:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(tmp_path: Path, *, polling: bool = True) -> AsyncIterator[TelegramBot]:
-    """Run the bot on a fresh emulator until the block ends."""
+async def running_bot(
+    tmp_path: Path, *, polling: bool = True, database_url: str | None = None,
+) -> AsyncIterator[TelegramBot]:
+    """Run the bot on a fresh emulator (on a new SQLite file unless given a database) until the end."""
     clock = ManualClock(START)
     config = CoreConfig(coach_ids=frozenset({f"telegram:{COACH.id}"}), default_timezone="UTC")
     async with TelegramEmulator(TOKEN) as emulator:
         runtime = await build_runtime(
-            database_url=f"sqlite:///{tmp_path / 'bot.db'}", config=config, clock=clock
+            database_url=database_url or f"sqlite:///{tmp_path / 'bot.db'}", config=config, clock=clock
         )
         adapter = TelegramAdapter(runtime, settings_for(emulator), poll_timeout=1)
         bot = TelegramBot(emulator, adapter, runtime, clock)

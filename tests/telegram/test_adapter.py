@@ -51,15 +51,15 @@ async def test_full_session_by_buttons_and_the_next_level(tg: TelegramBot) -> No
     props = await tg.step(ALICE, "All clear")
     assert labels(props)[0] == ["Bolster or stacked blocks (suggested)"]
     assert labels(props)[-1] == ["Too intense", "Stop"]
-    step = await tg.step(ALICE, "Bolster")
-    assert step["text"].startswith("Set up:")
-    step = await tg.step(ALICE, "I'm in position")
+    setup = await tg.advance(ALICE, "Bolster")
+    assert setup["caption"].startswith("Set up:") and "photo" in setup
+    step = await tg.advance(ALICE, "I'm in position")
     while "Tail tucked" not in sum(labels(step), []):
         first = labels(step)[0][0]
-        assert first in ("Next round", "Releasing has settled")
-        step = await tg.step(ALICE, first)
-    step = await tg.step(ALICE, "Tail tucked")
-    assert "hold still for 45 seconds" in step["text"]
+        assert first in ("Next round", "Ready to hold still")
+        step = await tg.advance(ALICE, first)
+    hold = await tg.advance(ALICE, "Tail tucked")
+    assert "hold still for 45 seconds" in hold["text"]
     intensity = await tg.step(ALICE, "Done holding")
     rows = labels(intensity)
     assert rows[:2] == [["0", "1", "2", "3", "4", "5"], ["6", "7", "8", "9", "10"]]
@@ -67,7 +67,12 @@ async def test_full_session_by_buttons_and_the_next_level(tg: TelegramBot) -> No
     done = await tg.step(ALICE, "Front of thighs")
     assert "intensity 9/10" in done["text"] and "reply_markup" not in done
     assert "next time we'll start with more support (Prep: kneeling)" in done["text"]
-    assert where["message_id"] == safety["message_id"]  # the whole session edited one message
+    # Text steps edit one message; a picture arrives as a new photo and the text after it
+    # as a new message, and only the latest message keeps buttons.
+    kinds = ["photo" if "photo" in m else "text" for m in tg.emulator.sent_messages(ALICE.id)[1:]]
+    assert kinds == ["text", "photo", "text", "photo", "text"]
+    assert where["message_id"] == hold["message_id"]
+    assert sum("reply_markup" in m for m in tg.emulator.sent_messages(ALICE.id)) == 0
 
     mark = tg.mark()
     tg.say(ALICE, "/hero")
@@ -84,14 +89,16 @@ async def test_faq_answer_is_a_reply_to_the_question(tg: TelegramBot) -> None:
     welcome = await tg.sent(ALICE.id, mark)
     mark = tg.mark()
     question = tg.emulator.inject(updates.reply_to(ALICE, "why should I tuck my tail?", welcome))
-    answer = await tg.sent(ALICE.id, mark, markup=True)
-    assert answer["text"].startswith('What does "tuck the tail" mean')
+    answer = await tg.sent_photo(ALICE.id, mark)  # the answer comes with the tail-tuck picture
+    assert answer["caption"].startswith('What does "tuck the tail" mean')
     assert answer["reply_to_message"]["message_id"] == question["message"]["message_id"]
     assert labels(answer) == [["👍 Helpful", "👎 Not quite"]]
     mark = tg.mark()
     await tg.press(ALICE, "👍")
-    await tg.emulator.wait_for("editMessageText", since=mark)
-    assert tg.emulator.sent_messages(ALICE.id)[-1]["text"].endswith("Thanks, glad it helped!")
+    await tg.emulator.wait_for("editMessageMedia", since=mark)
+    thanked = tg.emulator.sent_messages(ALICE.id)[-1]
+    assert thanked["caption"].endswith("Thanks, glad it helped!") and "reply_markup" not in thanked
+    assert thanked["photo"] == answer["photo"]  # the same picture, by its file_id
 
 
 async def coach_gets_question(tg: TelegramBot, text: str) -> tuple[JSON, JSON]:
@@ -102,7 +109,7 @@ async def coach_gets_question(tg: TelegramBot, text: str) -> tuple[JSON, JSON]:
     mark = tg.mark()
     asked = tg.say(ALICE, text)
     passed = await tg.sent(ALICE.id, mark)
-    assert "passed your question to the coach" in passed["text"]
+    assert "to the coach" in passed["text"]
     notice = await tg.sent(COACH.id, mark)
     return asked, notice
 
@@ -147,14 +154,15 @@ async def test_times_up_dm_check_in_button(tg: TelegramBot) -> None:
     tg.say(ALICE, "/hero")
     await tg.sent(ALICE.id, mark, markup=True)
     for label in ("All clear", "Bolster", "I'm in position", "Next round", "Next round",
-                  "Releasing has settled", "Tail tucked"):
-        await tg.step(ALICE, label)
+                  "Ready to hold still", "Tail tucked"):
+        await tg.advance(ALICE, label)
     tg.clock.advance(seconds=46)
     mark = tg.mark()
     assert await tg.runtime.coach.sweep() == 1
-    times_up = await tg.sent(ALICE.id, mark, markup=True)
-    assert times_up["text"].startswith("Time's up.") and labels(times_up) == [["Check in", "Stop"]]
-    checkin = await tg.step(ALICE, "Check in")
+    times_up = await tg.sent_photo(ALICE.id, mark)  # with the coming-out picture
+    assert times_up["caption"].startswith("Time's up.") and labels(times_up) == [["Check in"]]
+    assert tg.emulator.calls_to("sendPhoto")[-1]["photo"].filename == "coming-out.png"
+    checkin = await tg.advance(ALICE, "Check in")
     assert checkin["text"].startswith("How strong did that feel")
 
 
@@ -221,7 +229,7 @@ async def test_stranger_press_in_group_gets_an_alert(tg: TelegramBot) -> None:
     link = await tg.sent(GROUP["id"], mark)
     mark = tg.mark()
     question = tg.emulator.inject(updates.reply_to(ALICE, "why tuck the tail?", link))
-    answer = await tg.sent(GROUP["id"], mark, markup=True)
+    answer = await tg.sent_photo(GROUP["id"], mark)
     assert answer["reply_to_message"]["message_id"] == question["message"]["message_id"]
     mark = tg.mark()
     answered = await tg.press(BOB, "👍", answer)
@@ -229,7 +237,7 @@ async def test_stranger_press_in_group_gets_an_alert(tg: TelegramBot) -> None:
     await tg.sync()
     after = tg.emulator.sent_messages(GROUP["id"])
     assert [m for m in after if m["message_id"] == answer["message_id"]] == [answer]
-    assert not [c for c in tg.emulator.calls[mark:] if c.method == "editMessageText"]
+    assert not [c for c in tg.emulator.calls[mark:] if c.method.startswith("edit")]
 
 
 async def test_long_text_is_split_with_buttons_on_the_last_part(tg: TelegramBot) -> None:

@@ -23,6 +23,7 @@ import yarl
 from bot.adapters.base import BadToken
 from bot.adapters.discord.commands import build_tree, sync_if_changed
 from bot.adapters.discord.interactions import DEFER_AFTER, Answer
+from bot.adapters.discord.pictures import Pictures
 from bot.adapters.discord.views import (
     IdleSessions,
     PayloadButton,
@@ -39,6 +40,7 @@ from bot.core.events import (
     DeliveryResult,
     DeliveryStatus,
     Identity,
+    Image,
     InboundEvent,
     Origin,
     Outbound,
@@ -120,6 +122,7 @@ class DiscordAdapter:
         self.guild_id = settings.discord_guild_id
         self.client = DiscordClient(self, self.guild_id, guild_ready_timeout=guild_ready_timeout)
         self.sessions = IdleSessions(IDLE_TIMEOUT)
+        self.pictures = Pictures(runtime.store.uploads, runtime.coach.s.clock)
         self.defer_after = DEFER_AFTER
         self.commands_synced: bool | None = None
         self._saved_urls: tuple[str, yarl.URL] | None = None
@@ -206,7 +209,8 @@ class DiscordAdapter:
     # -- interactions ---------------------------------------------------------------------------
 
     def _answer(self, interaction: discord.Interaction, origin: Origin) -> Answer:
-        return Answer(interaction, ephemeral=not origin.is_private, defer_after=self.defer_after)
+        return Answer(interaction, ephemeral=not origin.is_private, defer_after=self.defer_after,
+                      pictures=self.pictures)
 
     async def on_command(self, interaction: discord.Interaction, name: str, args: str) -> None:
         """Answer a slash command through the core."""
@@ -314,23 +318,28 @@ class DiscordAdapter:
         """Answer in the message's channel; the core's quoted replies thread under it."""
         if reply.private and message.guild is not None:
             to = Identity(PLATFORM, str(message.author.id))
-            await self.runtime.router.send(Outbound(to=to, text=reply.text, choices=reply.choices))
+            await self.runtime.router.send(Outbound(to=to, text=reply.text, choices=reply.choices,
+                                                    image=reply.image))
             return
         reference = message.to_reference(fail_if_not_exists=False) if reply.quote else None
-        await self._send_parts(message.channel, reply.text, reply.choices, reference)
+        await self._send_parts(message.channel, reply.text, reply.choices, reference, reply.image)
 
     async def _send_parts(
         self, channel: discord.abc.Messageable, text: str, choices: list,
-        reference: discord.MessageReference | None,
+        reference: discord.MessageReference | None, image: Image | None = None,
     ) -> discord.Message:
         parts = chunks(to_discord(text))
         sent: discord.Message | None = None
         for index, content in enumerate(parts):
-            view = buttons(choices) if index == len(parts) - 1 else None
-            extra = {"view": view} if view is not None else {}
+            last = index == len(parts) - 1
+            view = buttons(choices) if last else None
+            extra: dict = {"view": view} if view is not None else {}
+            if last:
+                extra.update(await self.pictures.fields(image))
             sent = await channel.send(content, reference=reference if index == 0 else None,
-                                      **extra)  # type: ignore[arg-type]
+                                      **extra)
         assert sent is not None  # noqa: S101 - chunks() always yields a part
+        await self.pictures.remember(image, sent)
         return sent
 
     # -- delivery -------------------------------------------------------------------------------
@@ -361,7 +370,8 @@ class DiscordAdapter:
                     message_id=int(message.reply_to), channel_id=channel_id,
                     fail_if_not_exists=False,
                 )
-            sent = await self._send_parts(channel, message.text, message.choices, reference)
+            sent = await self._send_parts(channel, message.text, message.choices, reference,
+                                          message.image)
         except discord.Forbidden as exc:
             if exc.code != DMS_CLOSED:
                 return DeliveryResult(DeliveryStatus.FAILED, detail=f"forbidden ({exc.code})")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import discord
 
+from bot.adapters.discord.pictures import Pictures
 from bot.adapters.discord.views import buttons, chunks, fit, to_discord
 from bot.core.events import Reply
 
@@ -37,6 +38,7 @@ class Answer:
     interaction: discord.Interaction
     ephemeral: bool
     defer_after: float = DEFER_AFTER
+    pictures: Pictures | None = None
     shown: list[Shown] = field(default_factory=list)
     _thinking: bool = False
 
@@ -73,13 +75,25 @@ class Answer:
         elif self._thinking:
             await self.interaction.delete_original_response()
 
+    async def _picture(self, reply: Reply, *, editing: bool = False) -> dict:
+        if self.pictures is None:
+            return {}
+        return await self.pictures.fields(reply.image, editing=editing)
+
+    async def _remember(self, reply: Reply, message: object) -> None:
+        if self.pictures is not None:
+            await self.pictures.remember(reply.image, message)
+
     async def _edit(self, reply: Reply) -> None:
         content, view = fit(to_discord(reply.text)), buttons(reply.choices)
         message = self.interaction.message
+        picture = await self._picture(reply, editing=True)
         if not self.interaction.response.is_done():
-            await self.interaction.response.edit_message(content=content, view=view)
+            result = await self.interaction.response.edit_message(content=content, view=view, **picture)
+            await self._remember(reply, result.resource if result is not None else None)
         else:
-            await self.interaction.edit_original_response(content=content, view=view)
+            edited = await self.interaction.edit_original_response(content=content, view=view, **picture)
+            await self._remember(reply, edited)
         if message is not None:
             self.shown.append(Shown(message.id, content, True, view is not None))
 
@@ -87,21 +101,26 @@ class Answer:
         ephemeral = self.ephemeral or reply.alert
         parts = chunks(to_discord(reply.text))
         for index, content in enumerate(parts):
-            view = buttons(reply.choices) if index == len(parts) - 1 else None
-            extra = {"view": view} if view is not None else {}
+            last = index == len(parts) - 1
+            view = buttons(reply.choices) if last else None
+            extra: dict = {"view": view} if view is not None else {}
+            if last:
+                extra.update(await self._picture(reply, editing=self._thinking))
             response = self.interaction.response
             if not response.is_done():
                 result = await response.send_message(content, ephemeral=ephemeral, **extra)
-                message_id, original = result.message_id, True
+                message_id, original, made = result.message_id, True, result.resource
             elif self._thinking:
                 self._thinking = False
-                message = await self.interaction.edit_original_response(content=content, **extra)
-                message_id, original = message.id, True
+                made = await self.interaction.edit_original_response(content=content, **extra)
+                message_id, original = made.id, True
             else:
-                sent = await self.interaction.followup.send(
+                made = await self.interaction.followup.send(
                     content, ephemeral=ephemeral, wait=True, **extra
                 )
-                message_id, original = sent.id, False
+                message_id, original = made.id, False
+            if last:
+                await self._remember(reply, made)
             if message_id is not None:
                 self.shown.append(Shown(message_id, content, original, view is not None))
 

@@ -30,6 +30,7 @@ from telegram.ext import (
 
 from bot.adapters.base import BadToken
 from bot.adapters.telegram import render, translate
+from bot.adapters.telegram.photos import Photos, fits_caption
 from bot.adapters.telegram.translate import PLATFORM, Skip
 from bot.app import Runtime
 from bot.config import Settings
@@ -40,6 +41,7 @@ from bot.core.events import (
     DeliveryResult,
     DeliveryStatus,
     Identity,
+    Image,
     InboundEvent,
     Origin,
     Outbound,
@@ -126,6 +128,7 @@ class TelegramAdapter:
             ChatMemberHandler(self._on_membership, ChatMemberHandler.MY_CHAT_MEMBER)
         )
         self.application.add_error_handler(self._on_error)
+        self.photos = Photos(self.application.bot, runtime.store.uploads, runtime.coach.s.clock)
 
     @property
     def me(self) -> User:
@@ -219,18 +222,31 @@ class TelegramAdapter:
             ))
         return sent
 
+    async def _post_with_image(
+        self, chat_id: int | str, text: str, choices: list[Choice], image: Image | None,
+        reply_to: int | None = None,
+    ) -> list[Message]:
+        """Send text, as a photo's caption (with the buttons) when there is a picture and it fits."""
+        if image is None:
+            return await self._post(chat_id, text, choices, reply_to)
+        if fits_caption(text):
+            return [await self.photos.send(chat_id, image, text, render.keyboard(choices), reply_to)]
+        photo = await self.photos.send(chat_id, image, None, None, reply_to)
+        return [photo, *await self._post(chat_id, text, choices)]
+
     async def send(self, message: Outbound) -> DeliveryResult:
         """Deliver a DM or a relay; a 403 means the person can't be reached (not retried)."""
         chat_id = _chat_id(message.chat_id or message.to.user_id)
         reply_to = _message_id(message.reply_to)
+        text, choices, image = message.text, message.choices, message.image
         try:
             try:
-                sent = await self._post(chat_id, message.text, message.choices, reply_to)
+                sent = await self._post_with_image(chat_id, text, choices, image, reply_to)
             except Forbidden:
                 if str(chat_id) == message.to.user_id:
                     raise
                 # Removed from the group the message belonged in: the person may still read DMs.
-                sent = await self._post(_chat_id(message.to.user_id), message.text, message.choices)
+                sent = await self._post_with_image(_chat_id(message.to.user_id), text, choices, image)
         except Forbidden as exc:
             return DeliveryResult(DeliveryStatus.UNREACHABLE, detail=exc.message)
         except BadRequest as exc:
@@ -244,7 +260,25 @@ class TelegramAdapter:
         return DeliveryResult(DeliveryStatus.SENT, str(sent[0].message_id))
 
     async def _edit(self, pressed: Message, reply: Reply) -> None:
-        """Replace the pressed message; text past 4,096 characters follows as new messages."""
+        """Replace the pressed message; text past 4,096 characters follows as new messages.
+
+        A text message can't become a photo nor a photo a text message, so when the picture
+        comes or goes the pressed message keeps its content, loses its buttons, and the step
+        follows as a new message. A photo with a new picture is swapped in place.
+        """
+        if pressed.photo and reply.image is not None and fits_caption(reply.text):
+            try:
+                await self.photos.swap(pressed, reply.image, reply.text, render.keyboard(reply.choices))
+                return
+            except BadRequest as exc:
+                if "not modified" in exc.message.lower():
+                    return
+                log.info("could not swap photo %s (%s); sending a new one", pressed.message_id,
+                         exc.message)
+        if pressed.photo or reply.image is not None:
+            await self._drop_buttons(pressed)
+            await self._post_with_image(pressed.chat.id, reply.text, reply.choices, reply.image)
+            return
         parts = render.split(reply.text)
         markup = render.keyboard(reply.choices)
         try:
@@ -261,6 +295,14 @@ class TelegramAdapter:
             return
         if len(parts) > 1:
             await self._post(pressed.chat.id, "\n\n".join(parts[1:]), reply.choices)
+
+    async def _drop_buttons(self, message: Message) -> None:
+        """Take the buttons off a message whose step has moved on to a new message."""
+        try:
+            await self.application.bot.edit_message_reply_markup(
+                chat_id=message.chat.id, message_id=message.message_id, reply_markup=None)
+        except BadRequest as exc:
+            log.info("could not take the buttons off message %s: %s", message.message_id, exc.message)
 
     async def _show(
         self, origin: Origin, replies: list[Reply], pressed: Message | None = None
@@ -280,7 +322,8 @@ class TelegramAdapter:
                 pressed = None
             else:
                 thread = reply.quote or not origin.is_private
-                await self._post(chat_id, reply.text, reply.choices, asked if thread else None)
+                await self._post_with_image(chat_id, reply.text, reply.choices, reply.image,
+                                            asked if thread else None)
 
     async def _go_private(
         self, chat_id: int | str, reply_to: int | None, start: str | None = None

@@ -26,7 +26,7 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _units(text: str) -> int:
+def units(text: str) -> int:
     """Return the length Telegram counts (UTF-16 code units)."""
     return len(text.encode("utf-16-le")) // 2
 
@@ -56,7 +56,7 @@ def split(text: str, limit: int = MAX_TEXT) -> list[str]:
     """Split text into parts Telegram accepts, on paragraph, then line, then word boundaries."""
     parts: list[str] = []
     rest = text
-    while _units(rest) > limit:
+    while units(rest) > limit:
         end, start = _cut(rest, limit)
         parts.append(rest[:end])
         rest = rest[start:]

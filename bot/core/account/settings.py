@@ -10,10 +10,11 @@ from bot.core.context import Services, Turn
 from bot.core.events import Choice, Reply
 from bot.core.hero import rules
 from bot.core.timezones import UnknownZone, find_zone
+from bot.core.zone_words import understand_zone, zone_label
 
 TIMEZONE_USAGE = (
-    "Tell me your time zone as a city or IANA name, e.g. /timezone Europe/Berlin or "
-    "/timezone New York."
+    "Tell me your time zone as a city, a country or an IANA name, e.g. /timezone Berlin, "
+    "/timezone India or /timezone America/New_York."
 )
 
 
@@ -28,23 +29,37 @@ class Account:
     async def timezone(self, turn: Turn, args: str) -> list[Reply]:
         """Set the time zone, suggesting close names for a typo."""
         if not args.strip():
-            current = turn.person.timezone or f"not set (using {self.s.config.default_timezone})"
-            return [Reply(f"Your time zone: {current}.\n{TIMEZONE_USAGE}")]
+            return [Reply(f"Your time zone: {self._current(turn)}.\n{TIMEZONE_USAGE}")]
         try:
-            zone = find_zone(args)
+            answer = understand_zone(args)
         except UnknownZone as exc:
-            choices = [Choice(name, encode("tz", turn.person.id, name)) for name in exc.suggestions
-                       if _fits(turn.person.id, name)]
-            return [Reply(f"{exc}\n{TIMEZONE_USAGE}", choices)]
-        return [await self._set(turn, zone.key)]
+            return [Reply(f"{exc}\n{TIMEZONE_USAGE}", self._zone_choices(turn, exc.suggestions))]
+        if answer.zone is None:
+            return [Reply(answer.note, self._zone_choices(turn, answer.choices))]
+        return [await self._set(turn, answer.zone.key, answer.note)]
 
-    async def _set(self, turn: Turn, zone: str) -> Reply:
+    def _zone_choices(self, turn: Turn, names: list[str]) -> list[Choice]:
+        return [Choice(name, encode("tz", turn.person.id, name)) for name in names
+                if _fits(turn.person.id, name)]
+
+    def _current(self, turn: Turn) -> str:
+        zone = self.s.zone_for(turn.person)
+        local = f"{turn.now.astimezone(zone):%H:%M} there now"
+        if turn.person.timezone:
+            return f"{zone_label(turn.person.timezone)} ({local})"
+        return f"not set, so I'm using {zone_label(self.s.config.default_timezone)} ({local})"
+
+    async def _set(self, turn: Turn, zone: str, note: str = "") -> Reply:
         changed = turn.person.timezone != zone
         await self.s.store.people.set_timezone(turn.person.id, zone)
         turn.person.timezone = zone
         if changed and self.on_zone_change is not None:
             await self.on_zone_change(turn)
-        return Reply(f"Time zone set to {zone}. Nudges and reminders will follow your local time.")
+        label = zone_label(zone)
+        local = turn.now.astimezone(self.s.zone_for(turn.person))
+        head = f"{note}\n" if note else ""
+        return Reply(f"{head}Time zone set to {label}. It's now {local:%H:%M} in {label}. "
+                     "Nudges and reminders will follow your local time.")
 
     async def press_zone(self, turn: Turn, payload: Payload) -> list[Reply]:
         """Handle a press on a suggested zone."""
@@ -66,7 +81,7 @@ class Account:
         lines = [
             "Your settings:",
             f"Name: {turn.person.display_name or '(none)'}",
-            f"Time zone: {turn.person.timezone or f'not set (using {self.s.config.default_timezone})'}",
+            f"Time zone: {self._current(turn)}",
             f"Hero level: {level}",
             *extra,
             "",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from collections import Counter
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core import texts
@@ -12,23 +13,29 @@ from bot.core.breaks.parse import (
     BreakSpec,
     ScheduleInputError,
     format_days,
+    format_interval,
     parse_breaks_line,
     parse_clock,
     parse_days,
     parse_duration_or_until,
 )
-from bot.core.breaks.rules import upcoming_breaks
+from bot.core.breaks.rules import is_overnight, upcoming_breaks
 from bot.core.buttons import Payload, encode
 from bot.core.context import Services, Turn
 from bot.core.events import Choice, Reply
-from bot.core.hero.progress import EVERY_DAY, day_streak
+from bot.core.hero.progress import scheduled_streak
 from bot.core.models import Schedule
+from bot.core.zone_words import zone_label
 
 INTERVALS = (20, 30, 45, 60)
 WINDOWS = {"0900-1700": (time(9), time(17)), "0800-1600": (time(8), time(16)),
            "1000-1800": (time(10), time(18)), "0830-1730": (time(8, 30), time(17, 30))}
 DAY_SETS = {"wd": frozenset(range(5)), "all": frozenset(range(7))}
 REMIND_FORMS = "Try /remind 07:30, /remind 7:30pm, or /remind 18:00 mon-fri. /remind off stops it."
+# A next nudge further off than this (and than two intervals) gets a word on why.
+FAR_OFF = timedelta(hours=1)
+# How far back the break streak looks.
+STREAK_LOOKBACK = timedelta(days=400)
 
 
 class BreaksCommands:
@@ -63,8 +70,9 @@ class BreaksCommands:
             if current is None or not current.active:
                 return [Reply("Break nudges are off, so there's nothing to preview. /breaks sets them up.")]
             return [Reply(self.preview(current, turn))]
+        base = self._spec(current) if current is not None else None
         try:
-            spec = parse_breaks_line(args, minimum=self.s.config.min_break_interval)
+            spec = parse_breaks_line(args, minimum=self.s.config.min_break_interval, base=base)
         except ScheduleInputError as exc:
             return [Reply(str(exc))]
         return [await self._save_breaks(turn, spec)]
@@ -93,8 +101,8 @@ class BreaksCommands:
         if window is None:
             choices = [Choice(f"{a:%H:%M}-{b:%H:%M}", encode("b", owner, minutes, key))
                        for key, (a, b) in WINDOWS.items()]
-            return [Reply("Which hours do you sit at a desk? (Other hours: /breaks 07:00-15:00)",
-                          choices, edit=True)]
+            return [Reply("Which hours do you sit at a desk? (Other hours, e.g. "
+                          f"/breaks every {minutes}m 07:00-15:00)", choices, edit=True)]
         if days is None:
             return [Reply("On which days?", [
                 Choice("Monday to Friday", encode("b", owner, minutes, window, "wd")),
@@ -112,22 +120,51 @@ class BreaksCommands:
             days=spec.days, zone=zone.key, every_minutes=int(spec.every.total_seconds() // 60),
         )
         schedule.next_due_at = planner.next_slot(schedule, turn.now)
+        current = await self.s.store.schedules.get(turn.person.id, "breaks")
+        if current and current.active and current.paused_reason == "user" and planner.is_paused(
+                current, turn.now):
+            # New hours don't lift a pause the person asked for.
+            self.nudges.hold(schedule, current.paused_until or turn.now, turn.now)
         await self.s.store.schedules.save(schedule, turn.now)
-        return Reply(f"Break nudges on: {spec.describe()} ({zone.key} time).\n"
+        first = (f"The first comes {format_interval(spec.every)} into your window, after a "
+                 "stretch of sitting, and the last as it closes.")
+        return Reply(f"Break nudges on: {spec.describe()} ({zone_label(zone.key)} time). {first}\n"
                      f"{self.preview(schedule, turn)}{await self._zone_note(turn)}")
+
+    @staticmethod
+    def _spec(s: Schedule) -> BreakSpec | None:
+        if s.kind != "breaks" or s.end is None or not s.every_minutes:
+            return None
+        return BreakSpec(timedelta(minutes=s.every_minutes), s.start, s.end, s.days)
 
     def describe(self, s: Schedule) -> str:
         """Return a schedule in words."""
-        if s.kind == "reminder":
+        spec = self._spec(s)
+        if spec is None:
             return f"{s.start:%H:%M}, {format_days(s.days)}"
-        assert s.end is not None and s.every_minutes  # noqa: S101 - breaks rows have both
-        return BreakSpec(timedelta(minutes=s.every_minutes), s.start, s.end, s.days).describe()
+        return spec.describe()
 
     def preview(self, s: Schedule, turn: Turn) -> str:
-        """Return the next five nudges in the person's local time."""
-        after = max(turn.now, s.paused_until or turn.now)
-        slots = upcoming_breaks(planner.break_rule(s), after, 5)
-        return "Next nudges: " + ", ".join(f"{slot:%a %H:%M}" for slot in slots)
+        """Return the next five nudges in the person's local time, and why when they're far off."""
+        # A slot right at the end of a pause is sent, as Nudges.hold plans it.
+        resumes = s.paused_until - timedelta(microseconds=1) if s.paused_until else turn.now
+        slots = upcoming_breaks(planner.break_rule(s), max(turn.now, resumes), 5)
+        text = "Next nudges: " + ", ".join(f"{slot:%a %H:%M}" for slot in slots)
+        return text + self._why_later(s, turn, slots[0])
+
+    def _why_later(self, s: Schedule, turn: Turn, first: datetime) -> str:
+        every = timedelta(minutes=s.every_minutes or 0)
+        if first - turn.now <= max(FAR_OFF, 2 * every):
+            return ""
+        zone = planner.zone_of(s)
+        now = turn.now.astimezone(zone)
+        if s.paused_until and s.paused_until > turn.now:
+            return f"\nThey're paused {_until_words(s.paused_until, turn.now, zone)}."
+        overnight = " overnight" if s.end and is_overnight(s.start, s.end) else ""
+        return (f"\nThat's a while off: your window is {s.start:%H:%M}-{s.end:%H:%M}{overnight}, "
+                f"{format_days(s.days)}, in {zone_label(zone.key)} time, and it's {now:%a %H:%M} "
+                "there now. Other hours: /breaks 07:00-15:00; other days: /breaks daily; "
+                "another time zone: /timezone followed by your city.")
 
     async def remind(self, turn: Turn, args: str) -> list[Reply]:
         """Set, show or stop the daily practice reminder."""
@@ -149,16 +186,14 @@ class BreaksCommands:
             days = parse_days(day_text) if day_text.strip() else frozenset(range(7))
         except ScheduleInputError as exc:
             return [Reply(f"{exc}\n{REMIND_FORMS}")]
-        if planner.in_quiet_hours(at):
-            return [Reply(f"{at:%H:%M} is in quiet hours (22:00-06:00), when I never message. "
-                          "Pick a time between 06:00 and 22:00.")]
         zone = self.zone(turn)
         schedule = Schedule(id=0, person_id=turn.person.id, kind="reminder", start=at, days=days,
                             zone=zone.key)
         schedule.next_due_at = planner.next_slot(schedule, turn.now)
         await self.s.store.schedules.save(schedule, turn.now)
         first = schedule.next_due_at.astimezone(zone)
-        return [Reply(f"Practice reminder set: {at:%H:%M}, {format_days(days)} ({zone.key} time). "
+        return [Reply(f"Practice reminder set: {at:%H:%M}, {format_days(days)} "
+                      f"({zone_label(zone.key)} time). "
                       f"First one: {first:%a %d %b %H:%M}.{await self._zone_note(turn)}")]
 
     async def pause(self, turn: Turn, args: str) -> list[Reply]:
@@ -180,7 +215,8 @@ class BreaksCommands:
         except ScheduleInputError as exc:
             return Reply(f"{exc}")
         await self.nudges.pause(schedules, until, turn.now)
-        return Reply(f"Paused until {until.astimezone(zone):%a %H:%M}. /resume turns them back on sooner.")
+        return Reply(f"Paused {_until_words(until, turn.now, zone)}. "
+                     f"{self.nudges.next_one(schedules, turn.now)} /resume turns them back on sooner.")
 
     async def press_pause(self, turn: Turn, payload: Payload) -> list[Reply]:
         """Handle the /pause duration buttons."""
@@ -212,23 +248,39 @@ class BreaksCommands:
         for kind, name in (("breaks", "Break nudges"), ("reminder", "Practice reminder")):
             s = await self.s.store.schedules.get(turn.person.id, kind)
             state = "off" if s is None or not s.active else self.describe(s)
-            if s and s.active and s.paused_reason:
-                state += f" (paused: {s.paused_reason})"
+            if s and s.active:
+                state += self._paused_words(s, turn)
             lines.append(f"{name}: {state}")
         return lines
+
+    async def breaks_per_day(self, turn: Turn) -> dict[date, int]:
+        """Return how many breaks the person did on each local day of the last 60 days."""
+        zone = self.zone(turn)
+        done = await self.s.store.schedules.done_times(turn.person.id, turn.now - timedelta(days=60))
+        return dict(Counter(moment.astimezone(zone).date() for moment in done))
 
     async def progress_lines(self, turn: Turn) -> list[str]:
         """Add breaks done this week and the break streak to /progress."""
         zone = self.zone(turn)
         today = turn.now.astimezone(zone).date()
-        done = await self.s.store.schedules.done_times(turn.person.id, turn.now - timedelta(days=60))
+        done = await self.s.store.schedules.done_times(turn.person.id, turn.now - STREAK_LOOKBACK)
         days_done = {moment.astimezone(zone).date() for moment in done}
         week_start = today - timedelta(days=today.weekday())
         this_week = sum(1 for moment in done if moment.astimezone(zone).date() >= week_start)
-        schedule = await self.s.store.schedules.get(turn.person.id, "breaks")
-        streak = day_streak(days_done, today, schedule.days if schedule else EVERY_DAY)
+        nudged = await self.s.store.schedules.nudged_times(turn.person.id, turn.now - STREAK_LOOKBACK)
+        days_nudged = {moment.astimezone(zone).date() for moment in nudged}
+        streak = scheduled_streak(days_done, days_nudged, today)
         return [f"Breaks done this week: {this_week}",
                 f"Break streak: {streak} day{'s' if streak != 1 else ''}"]
+
+    def _paused_words(self, s: Schedule, turn: Turn) -> str:
+        if s.paused_reason == "ignored":
+            return " (paused after three nudges went unanswered; /resume turns them back on)"
+        if s.paused_reason == "unreachable":
+            return " (paused: I couldn't reach you; they restart when you write to me)"
+        if s.paused_until and s.paused_until > turn.now:
+            return f" (paused {_until_words(s.paused_until, turn.now, planner.zone_of(s))})"
+        return ""
 
     async def stats_lines(self) -> list[str]:
         """Add nudge figures to the coach's /stats."""
@@ -237,3 +289,15 @@ class BreaksCommands:
                 f"{c.get('snoozed', 0)}, skipped {c.get('skipped', 0)}, paused {c.get('paused', 0)}, "
                 f"ignored {c.get('ignored', 0)})",
                 *([f"Nudges lost in a crash (claimed, never sent): {c['lost']}"] if c.get("lost") else [])]
+
+
+def _until_words(until: datetime, now: datetime, zone: ZoneInfo) -> str:
+    """Say when a pause ends as a person would: 'until 14:00', 'for the rest of today'."""
+    end, today = until.astimezone(zone), now.astimezone(zone).date()
+    if end.time() == time(0) and end.date() == today + timedelta(days=1):
+        return "for the rest of today"
+    if end.date() == today:
+        return f"until {end:%H:%M}"
+    if end.date() == today + timedelta(days=1):
+        return f"until tomorrow at {end:%H:%M}"
+    return f"until {end:%a %d %b %H:%M}"

@@ -25,6 +25,11 @@ BATCH = 200
 # A claim still unsent after this long belongs to a process that died (a batch sends in seconds).
 LOST_AFTER = timedelta(minutes=10)
 RESPONSES = {"done": "done", "snooze": "snoozed", "skip": "skipped", "pause": "paused"}
+# A break nudge (or the practice reminder) due while the person is in a /hero session is
+# skipped: they are moving already, and its buttons would only get in the way of the
+# session's. A session left open for longer than this no longer counts as in progress.
+HERO_IN_PROGRESS = timedelta(hours=1)
+HELD = "held"
 
 
 class Nudges:
@@ -55,6 +60,10 @@ class Nudges:
             if claims:
                 outcomes = await asyncio.gather(*(deliver(claim) for claim in claims))
                 await self.s.store.schedules.record_outcomes(list(outcomes))
+                for outcome, nudge_id in outcomes:
+                    if outcome == HELD:
+                        # Not ignored: the person is busy with the bot, so the quiet streak restarts.
+                        await self.s.store.schedules.respond(nudge_id, HELD, now)
                 total += len(claims)
             if seen < BATCH:
                 return total
@@ -67,7 +76,14 @@ class Nudges:
                         "marked lost", lost)
         return lost
 
+    async def _in_hero_session(self, person_id: int, now: datetime) -> bool:
+        session = await self.s.store.hero.open_session(person_id)
+        return session is not None and now - session.started_at < HERO_IN_PROGRESS
+
     async def _deliver(self, claim: Claim) -> str:
+        if claim.kind != "note" and await self._in_hero_session(
+                claim.person_id, self.s.clock.now()):
+            return HELD
         message = self.compose(claim.nudge_id, claim.kind, claim.movement_id)
         try:
             result = await self.s.delivery.send(Outbound(
@@ -146,6 +162,12 @@ class Nudges:
         person = await self.s.store.people.get(timer.person_id)
         if original is None or person is None or self.s.clock.now() - timer.due_at > planner.GRACE:
             return
+        schedule = next((s for s in await self.s.store.schedules.for_person(person.id)
+                         if s.id == original.schedule_id), None)
+        if schedule is None or not schedule.active or planner.is_paused(schedule, self.s.clock.now()):
+            # Any pause (the person's, after three ignored nudges, or an unreachable chat)
+            # or switching nudges off cancels a snooze still waiting.
+            return
         kind = "reminder" if original.kind == "reminder" else "break"
         nudge_id = await self.s.store.schedules.add_nudge(
             original.schedule_id, person.id, kind, timer.due_at, self.s.clock.now(),
@@ -162,23 +184,43 @@ class Nudges:
     async def pause(self, schedules: list[Schedule], until: datetime, now: datetime) -> None:
         """Pause schedules until a moment; the next slot after it is when they resume."""
         for s in schedules:
-            s.paused_until, s.paused_reason = until.astimezone(UTC), "user"
-            # A slot exactly at the end of the pause still counts: "until 12:00" includes 12:00.
-            s.next_due_at = planner.next_slot(s, max(until - timedelta(microseconds=1), now))
+            self.hold(s, until, now)
         await self.s.store.schedules.update_state(schedules)
+
+    @staticmethod
+    def hold(s: Schedule, until: datetime, now: datetime) -> None:
+        """Mark one schedule paused by the person until a moment (not yet stored)."""
+        s.paused_until, s.paused_reason = until.astimezone(UTC), "user"
+        # A slot exactly at the end of the pause still counts: "until 12:00" includes 12:00.
+        s.next_due_at = planner.next_slot(s, max(until - timedelta(microseconds=1), now))
 
     async def resume(self, turn: Turn) -> str:
         """Lift any pause; each schedule continues from its next slot after now."""
         schedules = await self.s.store.schedules.active_for(turn.person.id)
         if not schedules:
             return "You have no nudges or reminders set. /breaks or /remind sets them up."
+        if not any(s.next_due_at is None or planner.is_paused(s, turn.now) for s in schedules):
+            return f"Nothing was paused: your nudges are on. {self.next_one(schedules, turn.now)}"
         for s in schedules:
             s.paused_until, s.paused_reason, s.ignored_streak = None, None, 0
             s.next_due_at = planner.next_slot(s, turn.now)
         await self.s.store.schedules.update_state(schedules)
-        first = min(s.next_due_at for s in schedules if s.next_due_at)
-        local = first.astimezone(planner.zone_of(schedules[0]))
-        return f"Nudges are back on. Next one: {local:%a %H:%M}."
+        return f"Nudges are back on. {self.next_one(schedules, turn.now)}"
+
+    @staticmethod
+    def next_one(schedules: list[Schedule], now: datetime) -> str:
+        """Return when the first of these schedules sends next, in the person's time."""
+        due = [(s.next_due_at, s) for s in schedules if s.next_due_at is not None]
+        if not due:
+            return ""
+        when, first = min(due, key=lambda pair: pair[0])
+        zone = planner.zone_of(first)
+        local, today = when.astimezone(zone), now.astimezone(zone).date()
+        if local.date() == today:
+            return f"Next one: today at {local:%H:%M}."
+        if local.date() == today + timedelta(days=1):
+            return f"Next one: tomorrow at {local:%H:%M}."
+        return f"Next one: {local:%a %d %b %H:%M}."
 
     async def unreachable(self, identity: Identity, detail: str) -> None:
         """Pause everything for a person the platform says we can't reach; never retry."""

@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 
-from bot.core.breaks.rules import BreakRule, next_daily, resolve_local
+from bot.core.breaks.rules import BreakRule, is_overnight, next_daily, resolve_local
 
 MAX_INTERVAL = timedelta(hours=8)
 MAX_PAUSE = timedelta(hours=24)
 DEFAULT_EVERY = timedelta(minutes=30)
 DEFAULT_WINDOW = (time(9, 0), time(17, 0))
 DEFAULT_DAYS = frozenset(range(5))
+NOON = time(12)
 
 _INTERVAL_FORMS = "Try 30m, 45 min, 1h or 1h30m."
 _CLOCK_FORMS = "Try 07:30, 7:30am or 19:30."
@@ -75,14 +76,15 @@ class BreakSpec:
 
     def __post_init__(self) -> None:
         """Reject settings that could never nudge, explaining how to fix them."""
-        if self.end <= self.start:
+        if self.end == self.start:
             raise ScheduleInputError(
-                f"The end ({self.end:%H:%M}) is not after the start ({self.start:%H:%M}): "
-                f"a window runs within one day. {_WINDOW_FORMS}"
+                f"The window starts and ends at {self.start:%H:%M}. {_WINDOW_FORMS}"
             )
         if not self.days or not self.days <= frozenset(range(7)):
             raise ScheduleInputError(f"Please choose at least one day. {_DAY_FORMS}")
         length = _since_midnight(self.end) - _since_midnight(self.start)
+        if length < timedelta(0):
+            length += timedelta(days=1)
         if not timedelta(0) < self.every <= length:
             raise ScheduleInputError(
                 f"Every {format_interval(self.every)} doesn't fit in "
@@ -96,9 +98,10 @@ class BreakSpec:
 
     def describe(self) -> str:
         """Return the setting in words, e.g. 'every 30 min, 09:00-17:30, Mon-Fri'."""
+        overnight = " overnight" if is_overnight(self.start, self.end) else ""
         return (
             f"every {format_interval(self.every)}, "
-            f"{self.start:%H:%M}-{self.end:%H:%M}, {format_days(self.days)}"
+            f"{self.start:%H:%M}-{self.end:%H:%M}{overnight}, {format_days(self.days)}"
         )
 
 
@@ -201,11 +204,13 @@ def parse_clock(text: str) -> time:
 
 
 def parse_window(text: str) -> tuple[time, time]:
-    """Parse a same-day window such as '09:00-17:30', '9-5:30pm' or '9am–5pm'.
+    """Parse a window such as '09:00-17:30', '9-5:30pm', '9am–5pm' or '17:00-09:00'.
 
     When the end is written casually without am/pm ('9-5', '9-5:30') and would fall
     before the start, it is read as pm: nobody means 09:00 until 05:00 the same day.
-    '09:00-08:00' is still an error, because a leading zero means a 24-hour time.
+    A window from the afternoon or evening to the next morning ('17:00-09:00', '22-6')
+    runs overnight, for night shifts. '09:00-08:00' is still an error: a leading zero
+    means a 24-hour time, and a morning start doesn't end the next morning.
     """
     parts = _DASHES.split(_clean(text))
     if len(parts) != 2 or not all(parts):
@@ -223,10 +228,11 @@ def parse_window(text: str) -> tuple[time, time]:
         raise ScheduleInputError(
             f"The window starts and ends at {start:%H:%M}. {_WINDOW_FORMS}"
         )
-    if end < start:
+    if end < start and not (start >= NOON and end <= NOON):
         raise ScheduleInputError(
-            f"The end ({end:%H:%M}) is before the start ({start:%H:%M}): a window runs "
-            f"within one day. {_WINDOW_FORMS}"
+            f"The end ({end:%H:%M}) is before the start ({start:%H:%M}). A window can run "
+            f"overnight only from the afternoon or evening to the next morning, like "
+            f"22:00-06:00. {_WINDOW_FORMS}"
         )
     return start, end
 
@@ -317,8 +323,13 @@ def _is_interval(token: str) -> bool:
     return bool(re.fullmatch(rf"{_NUMBER}(?:{_UNIT_HOURS}|{_UNIT_MINUTES})", token))
 
 
-def parse_breaks_line(text: str, *, minimum: timedelta = timedelta(minutes=10)) -> BreakSpec:
-    """Parse the one-line `/breaks` form, e.g. 'every 30m 09:00-17:30 mon-fri', any order."""
+def parse_breaks_line(text: str, *, minimum: timedelta = timedelta(minutes=10),
+                      base: BreakSpec | None = None) -> BreakSpec:
+    """Parse the one-line `/breaks` form, e.g. 'every 30m 09:00-17:30 mon-fri', any order.
+
+    A part left out keeps its value from `base` (the current setting), or the default.
+    """
+    base = base or BreakSpec()
     every: timedelta | None = None
     window: tuple[time, time] | None = None
     day_terms: list[str] = []
@@ -354,8 +365,9 @@ def parse_breaks_line(text: str, *, minimum: timedelta = timedelta(minutes=10)) 
         else:
             day_terms.append(token)
         index += 1
-    start, end = window or DEFAULT_WINDOW
-    return BreakSpec(every or DEFAULT_EVERY, start, end, _line_days(day_terms))
+    start, end = window or (base.start, base.end)
+    days = _line_days(day_terms) if day_terms else base.days
+    return BreakSpec(every or base.every, start, end, days)
 
 
 def _line_days(terms: list[str]) -> frozenset[int]:

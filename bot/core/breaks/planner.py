@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
-from bot.core.breaks.rules import BreakRule, next_break, next_daily
+from bot.core.breaks.rules import BreakRule, is_overnight, next_break, next_daily
 from bot.core.models import Schedule, Send
 
 GRACE = timedelta(minutes=10)
@@ -49,15 +49,31 @@ def next_slot(schedule: Schedule, after: datetime) -> datetime:
     return next_daily(schedule.start, schedule.days, zone_of(schedule), after)
 
 
+def is_paused(schedule: Schedule, now: datetime) -> bool:
+    """Return True while a schedule is paused: by the person, after ignored nudges, or unreachable."""
+    if schedule.paused_reason == "user":
+        return schedule.paused_until is not None and schedule.paused_until > now
+    return schedule.paused_reason is not None
+
+
 def in_quiet_hours(local: time) -> bool:
-    """Return True between 22:00 and 06:00 local time, when nothing is sent."""
+    """Return True between 22:00 and 06:00 local time, when no catch-up is sent.
+
+    Quiet hours keep the night free of what the person didn't choose the time of (a catch-up
+    after downtime). A break window or a reminder time they set themselves is theirs: a
+    night-shift window or a 22:30 reminder is sent as asked.
+    """
     return local >= QUIET_START or local < QUIET_END
 
 
 def in_window(schedule: Schedule, local: datetime) -> bool:
     """Return True when a local moment lies inside a break window on a chosen day."""
     assert schedule.end is not None  # noqa: S101 - breaks rows always have an end
-    return local.weekday() in schedule.days and schedule.start <= local.time() <= schedule.end
+    start, end, at = schedule.start, schedule.end, local.time()
+    if is_overnight(start, end):
+        opened_yesterday = (local.weekday() - 1) % 7 in schedule.days
+        return (local.weekday() in schedule.days and at >= start) or (opened_yesterday and at <= end)
+    return local.weekday() in schedule.days and start <= at <= end
 
 
 def movement_for(schedule: Schedule, movement_ids: tuple[str, ...]) -> str | None:
@@ -88,10 +104,12 @@ def plan(
     today = local_now.date().isoformat()
     if s.count_day != today:
         s.count_day, s.day_count = today, 0
-    if s.day_count >= DAILY_CAP or in_quiet_hours(local_now.time()):
+    if s.day_count >= DAILY_CAP:
         return s, None
     kind = "break" if s.kind == "breaks" else "reminder"
     if now - due > GRACE:
+        if in_quiet_hours(local_now.time()):
+            return s, None
         if s.kind == "breaks" and not in_window(s, local_now):
             return s, None
         if s.kind == "reminder" and now - due > REMINDER_CATCH_UP:

@@ -9,6 +9,9 @@ Times are anchored to the person's wall clock. Two DST rules apply everywhere:
   occurrence (fold=0).
 
 So across a DST change nothing is skipped or doubled, and 09:30 stays 09:30 local.
+
+A break window whose end is before its start runs overnight: it opens on a chosen day and
+closes the next morning (17:00-09:00 Mon-Fri opens Monday evening, closes Tuesday morning).
 """
 
 from __future__ import annotations
@@ -25,7 +28,11 @@ _ALL_DAYS = frozenset(range(7))
 
 @dataclass(frozen=True)
 class BreakRule:
-    """Nudge every `every` within start..end local time on the chosen weekdays (0=Monday)."""
+    """Nudge every `every` within start..end local time on the chosen weekdays (0=Monday).
+
+    The first nudge comes one interval after the window opens (start excluded, end included):
+    a break after the first stretch of sitting, not the moment you sit down.
+    """
 
     every: timedelta
     start: time
@@ -39,8 +46,8 @@ class BreakRule:
             raise ValueError("the interval must be positive")
         if self.start.tzinfo is not None or self.end.tzinfo is not None:
             raise ValueError("window times are local wall-clock times and must be naive")
-        if self.end <= self.start:
-            raise ValueError("the window must end after it starts, on the same day")
+        if self.end == self.start:
+            raise ValueError("the window must end after it starts")
         if _window(self) < self.every:
             raise ValueError("the interval is longer than the window")
         _check_days(self.days)
@@ -52,7 +59,13 @@ class BreakRule:
 
 
 def _window(rule: BreakRule) -> timedelta:
-    return _as_offset(rule.end) - _as_offset(rule.start)
+    length = _as_offset(rule.end) - _as_offset(rule.start)
+    return length if length > timedelta(0) else length + timedelta(days=1)
+
+
+def is_overnight(start: time, end: time) -> bool:
+    """Return True for a window that closes the morning after it opens."""
+    return end < start
 
 
 def _as_offset(at: time) -> timedelta:
@@ -112,6 +125,7 @@ def _next_on_days(
     zone: ZoneInfo,
     after: datetime,
     first_on: Callable[[date, datetime, datetime], datetime | None],
+    days_back: int = 0,
 ) -> datetime:
     """Return the first `first_on(day, wall_after, after_utc)` over chosen days from `after`.
 
@@ -126,7 +140,8 @@ def _next_on_days(
     _check_days(days)
     after_utc = after.astimezone(UTC)
     wall_after = after_utc.astimezone(zone).replace(tzinfo=None)
-    day = wall_after.date()
+    # An overnight window opened the evening before may still be running.
+    day = wall_after.date() - timedelta(days=days_back)
     while True:
         if day.weekday() in days:
             found = first_on(day, wall_after, after_utc)
@@ -153,7 +168,8 @@ def next_break(rule: BreakRule, after: datetime) -> datetime:
             index += 1
         return None
 
-    return _next_on_days(rule.days, rule.zone, after, first_on)
+    return _next_on_days(rule.days, rule.zone, after, first_on,
+                         days_back=1 if is_overnight(rule.start, rule.end) else 0)
 
 
 def upcoming_breaks(rule: BreakRule, after: datetime, count: int) -> list[datetime]:

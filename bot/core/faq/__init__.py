@@ -1,4 +1,4 @@
-"""The FAQ: safety triage, the matcher, and its evaluation."""
+"""The FAQ: safety triage and the matcher (measuring and tuning it: bot.faq_tools)."""
 
 from __future__ import annotations
 

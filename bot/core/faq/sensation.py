@@ -8,6 +8,7 @@ patterns read the normalised text (see `triage.normalise`) for those pictures.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 SHARP = "sharp or shooting pain"
 NUMBNESS = "numbness"
@@ -33,10 +34,6 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|belongs?\s+to\s+someone\s+else|not\s+(?:my\s+own|mine)|like\s+(?:it\s+is\s+|its\s+)?"
         r"sleeping|(?:cant|cannot|can not|couldnt)\s+(?:really\s+)?feel\s+(?:them|it\s+(?:very\s+"
         r"well|properly|at\s+all|any\s*more)))")),
-    (NUMBNESS, re.compile(
-        r"\bfoot\s+(?:drop|drops|slaps|slapping|drags|dragging|flops|flopping)\b"
-        r"|\b(?:cant|cannot|can not|couldnt|unable\s+to)\s+lift\s+(?:the\s+front\s+of\s+)?"
-        r"(?:my\s+)?(?:foot|feet|toes)\b|\bslaps?\s+the\s+(?:ground|floor)\b")),
     (NUMBNESS, re.compile(r"\b(?:hot|cold|numb|dead|tingly)\s+(?:and\s+(?:hot|cold)\s+)?"
                           r"patch(?:es)?\b")),
     (NUMBNESS, re.compile(r"\b(?:like|as if|after)\s+(?:\w+\s+){0,5}(?:anaesthetic|anesthetic"
@@ -48,6 +45,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
-def described_flag(clean: str) -> str | None:
-    """Return the red flag normalised `clean` paints in a picture, or None."""
-    return next((concept for concept, pattern in _PATTERNS if pattern.search(clean)), None)
+def described_flags(clean: str) -> Iterator[tuple[str, int]]:
+    """Yield (red flag, offset) for each feeling normalised `clean` paints in a picture."""
+    for concept, pattern in _PATTERNS:
+        for found in pattern.finditer(clean):
+            yield concept, found.start()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.core.faq.triage import normalise
+from bot.core.faq.scope import normalise
 
 STOP_WORDS = frozenset("""
 a an the i im ive id me my mine myself we us our you your youre u ur it its itself this that

@@ -18,6 +18,16 @@ log = logging.getLogger(__name__)
 HOLD_TIMER = "hold"
 STALE_AFTER = timedelta(hours=6)
 POSE_STEPS = ("props", "setup", "ease", "tuck", "hold")
+# Steps where the person is down in the pose and needs to be told how to come out of it.
+IN_POSE = ("ease", "tuck", "hold")
+# A session a warning sign ended, shown in /progress as "stopped for safety".
+SAFETY_STOPPED = "safety_stop"
+# A stop at the safety check: nothing was practised, so it isn't logged as a session.
+NOT_STARTED = "not-started"
+# Pressed from the "Time's up" message, which already said how to come out of the pose.
+AFTER_TIMES_UP = "up"
+# How often a safety stop re-reads a session that button presses keep moving on.
+SAFETY_STOP_TRIES = 3
 
 
 def _token(session: HeroSession) -> str:
@@ -45,6 +55,7 @@ class HeroFlow:
         """Return the message for the step the session is on."""
         words, level = self.words, self._level(session)
         step = session.step
+        image = None
         if step == "safety":
             text = words.safety_check
             choices = [self._button(session, "All clear, let's start", "ok"),
@@ -53,18 +64,20 @@ class HeroFlow:
             text, choices = self._props(session, level)
         elif step == "setup":
             numbered = "\n".join(f"{i}. {line}" for i, line in enumerate(level.setup, start=1))
-            text = f"Set up: {level.name}\nUnder your hips: {level.props}\n\n{numbered}"
+            text = f"Set up: {level.name}\n{level.props}\n\n{numbered}"
             choices = [self._button(session, "I'm in position", "ok")]
+            image = self.s.content.picture(level.illustration.file)
         elif step == "ease":
             total = words.ease_rounds
             text = f"Ease in and out, round {session.round} of {total}.\n{level.cues.ease}"
             if session.round == 1:
                 text += f"\n\n{level.cues.back_out}"
             last = session.round >= total
-            choices = [self._button(session, "Releasing has settled" if last else "Next round", "ok")]
+            choices = [self._button(session, "Ready to hold still" if last else "Next round", "ok")]
         elif step == "tuck":
             text = f"{level.cues.tuck_tail}\n\n{level.cues.no_hinge}"
             choices = [self._button(session, "Tail tucked", "ok")]
+            image = self.s.content.picture(self.s.content.progression.pictures.tail_tuck.file)
         elif step == "hold":
             text = words.hold_intro.format(seconds=level.hold_seconds)
             choices = [self._button(session, "Done holding", "ok")]
@@ -79,11 +92,11 @@ class HeroFlow:
             choices = [self._button(session, "Yes, lower it next time", "lower"),
                        self._button(session, "Stay at this height", "stay")]
             return Reply(text, choices, edit=True, private=True)
-        return Reply(text, [*choices, *self._exits(session)], edit=True, private=True)
+        return Reply(text, [*choices, *self._exits(session)], edit=True, private=True, image=image)
 
     def _props(self, session: HeroSession, level: Level) -> tuple[str, list[Choice]]:
         swaps = f"\nAt home you could use {', '.join(level.substitutes)}." if level.substitutes else ""
-        text = f"{self.words.props_intro}\n\nSuggested for you: {level.name}: {level.props}{swaps}"
+        text = f"{self.words.props_intro}\n\nSuggested for you: {level.name}\n{level.props}{swaps}"
         choices = []
         for level_id in rules.choosable(session.level):
             option = self.s.content.level(level_id)
@@ -131,7 +144,7 @@ class HeroFlow:
         if token == "any":
             return await self._resume_or_restart(turn, session, action)
         if action == "stop":
-            return [await self._end(turn, session, "stopped", self.words.stopped)]
+            return [await self._stop(turn, session)]
         if action == "hard" and session.step in POSE_STEPS:
             return [await self._too_intense(turn, session)]
         return [await self._advance(turn, session, action, payload.part(3))]
@@ -142,8 +155,16 @@ class HeroFlow:
         if action == "restart":
             return [await self.start(turn)]
         if action == "stop":
-            return [await self._end(turn, session, "stopped", self.words.stopped)]
+            return [await self._stop(turn, session)]
         return [Reply(texts.EXPIRED, alert=True)]
+
+    async def _stop(self, turn: Turn, session: HeroSession) -> Reply:
+        if session.step == "safety":
+            return await self._end(turn, session, NOT_STARTED, self.words.stopped)
+        text = self.words.stopped
+        if session.step in IN_POSE:
+            text = f"{self.words.come_out}\n\n{text}"
+        return await self._end(turn, session, "stopped", text)
 
     async def _advance(self, turn: Turn, s: HeroSession, action: str, arg: str | None) -> Reply:
         words = self.words
@@ -169,6 +190,12 @@ class HeroFlow:
             s.step = "hold"
         elif s.step == "hold" and action == "ok":
             s.step = "intensity"
+            if arg != AFTER_TIMES_UP:
+                if not await self.s.store.hero.save_session(s):
+                    return Reply(texts.EXPIRED, alert=True)
+                step = self.render(s)
+                step.text = f"{self.words.come_out}\n\n{step.text}"
+                return step
         elif s.step == "intensity" and action == "i" and arg and arg.isdigit() and int(arg) <= 10:
             s.intensity, s.step = int(arg), "where"
         elif s.step == "where" and action == "w" and arg in self._area_ids():
@@ -190,25 +217,37 @@ class HeroFlow:
         return {area.id: area.pain for area in self.words.felt_areas}
 
     async def _too_intense(self, turn: Turn, s: HeroSession) -> Reply:
+        # Whatever happens next in this session, the next one starts with this much support.
+        state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
+        state.level, state.comfortable_streak = rules.easier(s.level), 0
         if s.level == rules.LADDER[0]:
+            text = ("You're already at the most support this pose has, so let's stop for today. "
+                    "If it keeps hurting, please check in with a physio or doctor before trying again.")
+            if s.step in IN_POSE:
+                text = f"{self.words.come_out}\n\n{text}"
+            # The session closes first: of two simultaneous presses, only the one whose
+            # save lands updates the progression.
             if not await self._close(s, "stopped", turn):
                 return Reply(texts.EXPIRED, alert=True)
-            state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
             state.needs_safety_check = True
             await self.s.store.hero.save_state(state, turn.now)
-            return Reply(
-                "You're already at the most support this pose has, so let's stop for today. "
-                "If it keeps hurting, please check in with a physio or doctor before trying again.",
-                edit=True, private=True,
-            )
-        s.level, s.too_intense = rules.easier(s.level), True
+            return Reply(text, edit=True, private=True)
+        words = self.words
+        if s.step == "props":
+            said = words.too_intense_before_pose
+        elif state.level == rules.LADDER[0]:
+            said = words.too_intense_to_kneeling
+        else:
+            said = words.too_intense
+        s.level, s.too_intense = state.level, True
         s.step, s.round = ("props" if s.step == "props" else "setup"), 0
         if s.step == "props":
             s.start_level = s.level
         if not await self.s.store.hero.save_session(s):
             return Reply(texts.EXPIRED, alert=True)
+        await self.s.store.hero.save_state(state, turn.now)
         step = self.render(s)
-        step.text = f"{self.words.too_intense.format(level=self._level(s).name)}\n\n{step.text}"
+        step.text = f"{said.format(level=self._level(s).name)}\n\n{step.text}"
         return step
 
     async def _finish(self, turn: Turn, s: HeroSession) -> Reply:
@@ -229,7 +268,11 @@ class HeroFlow:
         summary = (f"{self.words.finished.format(level=level.name)}\n\n"
                    f"Logged: {level.name}, intensity {s.intensity}/10, felt most: {felt.lower()}.")
         next_level = self.s.content.level(outcome.state.level).name
-        if outcome.pain:
+        if outcome.pain and outcome.state.level == s.level:
+            summary += (f"\nThat sounded like a lot. {next_level} is already the most support this "
+                        "pose has, so next time we'll stay there and start with a quick safety "
+                        "check. If it keeps hurting, please check in with a physio or doctor.")
+        elif outcome.pain:
             summary += (f"\nThat sounded like a lot, so next time we'll start with more support "
                         f"({next_level}) and a quick safety check.")
         elif outcome.offer_lower:
@@ -263,6 +306,31 @@ class HeroFlow:
             return Reply(texts.EXPIRED, alert=True)
         return Reply(text, edit=True, private=True)
 
+    async def stop_for_safety(self, turn: Turn) -> list[Reply]:
+        """End the person's open session because they mentioned a warning sign.
+
+        The hold timer is dropped, the session is logged as stopped for safety, and the
+        next /hero starts with the safety check, one level more supported.
+        """
+        for _ in range(SAFETY_STOP_TRIES):
+            session = await self.s.store.hero.open_session(turn.person.id)
+            if session is None:
+                return []
+            in_pose, started = session.step in IN_POSE, session.step != "safety"
+            # A button press landing between the read and the close moves the step on;
+            # the session is read again and closed from where it is now.
+            if await self._close(session, SAFETY_STOPPED if started else NOT_STARTED, turn):
+                break
+        else:
+            return []
+        await self.s.store.timers.cancel(HOLD_TIMER, session.id)
+        state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
+        state.level = rules.easier(session.level)
+        state.needs_safety_check, state.comfortable_streak = True, 0
+        await self.s.store.hero.save_state(state, turn.now)
+        text = self.s.content.safety.session_ended
+        return [Reply(f"{text}\n\n{self.words.come_out}" if in_pose else text, private=True)]
+
     async def on_timer(self, timer: Timer) -> None:
         """Tell the person their hold is over, if they are still holding."""
         session = await self.s.store.hero.session(timer.ref or 0)
@@ -272,9 +340,12 @@ class HeroFlow:
         if self.s.clock.now() - timer.due_at > timedelta(minutes=10):
             log.info("skipping stale hold timer %s", timer.id)
             return
+        coming_out = self.s.content.progression.pictures.coming_out.file
         result = await self.s.delivery.send(Outbound(
-            to=person.identity, chat_id=person.chat_id, text=self.words.times_up,
-            choices=[self._button(session, "Check in", "ok"), self._button(session, "Stop", "stop")],
+            to=person.identity, chat_id=person.chat_id,
+            text=f"{self.words.times_up} {self.words.come_out}",
+            choices=[self._button(session, "Check in", "ok", AFTER_TIMES_UP)],
+            image=self.s.content.picture(coming_out),
         ))
         if not result.ok:
             log.info("time's up for session %s not delivered: %s", session.id, result.status)

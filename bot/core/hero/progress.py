@@ -5,11 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.charts import draw
+from bot.core.charts import progress as chart
 from bot.core.context import Services, Turn
-from bot.core.events import Reply
+from bot.core.events import Image, Reply
 from bot.core.hero import rules
 
 EVERY_DAY = frozenset(range(7))
+SHOWN_SESSIONS = 5
+# How each way a session ended reads in /progress.
+OUTCOME_WORDS = {"completed": "completed", "stopped": "stopped early",
+                 "abandoned": "left unfinished", "safety_stop": "stopped for safety"}
 # Ten years back: far past any real streak, and an end to the walk when no weekday counts.
 _LOOKBACK_DAYS = 3660
 
@@ -30,14 +36,32 @@ def day_streak(days: set[date], today: date, counted: frozenset[int] = EVERY_DAY
     return streak
 
 
+def scheduled_streak(done: set[date], scheduled: set[date], today: date) -> int:
+    """Count the days in a row, back from today, on which a break was done.
+
+    Only the days something was scheduled then (a nudge went out) or done can break or add
+    to it, so changing the schedule's days later neither erases nor invents credit. Today
+    breaks nothing until it's over.
+    """
+    streak = 0
+    for day in sorted(done | scheduled, reverse=True):
+        if day > today or (day == today and day not in done):
+            continue
+        if day not in done:
+            break
+        streak += 1
+    return streak
+
+
 class Progress:
     """Summarise a person's practice."""
 
     def __init__(self, services: Services) -> None:
         self.s = services
 
-    async def summary(self, turn: Turn, zone: ZoneInfo, extra: list[str]) -> list[Reply]:
-        """Return the `/progress` message."""
+    async def summary(self, turn: Turn, zone: ZoneInfo, extra: list[str],
+                      breaks: dict[date, int] | None = None) -> list[Reply]:
+        """Return the `/progress` message, with a chart once there is something to chart."""
         store, content = self.s.store, self.s.content
         state = await store.hero.state(turn.person.id, rules.FIRST_LEVEL)
         completed = await store.hero.completed_times(turn.person.id)
@@ -49,15 +73,37 @@ class Progress:
             f"Practice streak: {streak} day{'s' if streak != 1 else ''}",
             *extra,
         ]
-        history = await store.hero.history(turn.person.id, limit=5)
+        # A session that ended at the safety check (a stop, a flag, or never answered) had no
+        # practice in it, so it isn't listed.
+        history = [session for session in await store.hero.history(turn.person.id, limit=50)
+                   if session.outcome in OUTCOME_WORDS and session.step != "safety"]
+        history = history[:SHOWN_SESSIONS]
         if history:
             lines.append("\nLast sessions:")
             for session in history:
                 lines.append(self._line(session.started_at, zone, content.level(session.level).name,
-                                        session.intensity, session.outcome or ""))
+                                        session.intensity, OUTCOME_WORDS[session.outcome or ""]))
         else:
             lines.append("\nNo sessions yet. Type /hero to start your first one.")
-        return [Reply("\n".join(lines))]
+        data = await self._chart_data(turn, zone, breaks or {})
+        if not data.sessions and not data.breaks:
+            return [Reply("\n".join(lines))]
+        words = chart.summary(data)
+        png = await draw(chart.render, data)
+        lines.append(f"\n{words}")
+        return [Reply("\n".join(lines), image=Image("progress.png", words, data=png))]
+
+    async def _chart_data(self, turn: Turn, zone: ZoneInfo, breaks: dict[date, int]) -> chart.ProgressData:
+        levels = self.s.content.progression.levels
+        index = {level.id: n for n, level in enumerate(levels)}
+        # Short names keep the axis readable: "Prep: kneeling" -> "Prep", "Reclined (optional)" -> "Reclined".
+        names = [level.name.split(":")[0].split(" (")[0] for level in levels]
+        points = [
+            chart.SessionPoint((s.ended_at or s.started_at).astimezone(zone).date(),
+                               index.get(s.level, 0), s.intensity)
+            for s in await self.s.store.hero.completed(turn.person.id)
+        ]
+        return chart.ProgressData(turn.now.astimezone(zone).date(), names, points, breaks)
 
     @staticmethod
     def _line(when: datetime, zone: ZoneInfo, level: str, intensity: int | None, outcome: str) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from bot.core.charts import draw
+from bot.core.charts import stats as chart
 from bot.core.context import Services, Turn
-from bot.core.events import Identity, Outbound, Reply
+from bot.core.events import Identity, Image, Outbound, Reply
 from bot.core.models import Question
 
 ANSWER_USAGE = "Usage: /answer <question number> <your answer>, e.g. /answer 12 Tuck the tail first."
@@ -67,8 +69,9 @@ class Inbox:
             return [Reply(f"Saved, but the person who asked #{number} has since left.")]
         if await self.relay(question, asker.identity, turn.now):
             return [Reply(f"Sent your answer to #{number} to {asker.display_name or 'them'}.")]
-        return [Reply(f"Saved your answer to #{number}. I couldn't reach them just now; "
-                      "they'll get it the next time they message me.")]
+        # Not an error for the coach: the answer is stored and reaches them when they're back.
+        return [Reply(f"Saved your answer to #{number} for {asker.display_name or 'them'}. "
+                      "They'll get it as soon as they're back in the chat.")]
 
     async def relay(self, question: Question, to: Identity, now: datetime) -> bool:
         """Deliver one stored answer as a reply to the original question."""
@@ -106,4 +109,20 @@ class Inbox:
             f"FAQ hit rate: {hit_rate}",
             f"Waiting in your inbox: {open_count}",
         ]
-        return [Reply("\n".join(lines))]
+        data = await self._chart_data(turn, counts)
+        words = chart.summary(data)
+        png = await draw(chart.render, data)
+        lines.append(words)
+        return [Reply("\n".join(lines), image=Image("stats.png", words, data=png))]
+
+    async def _chart_data(self, turn: Turn, outcomes: dict[str, int]) -> chart.StatsData:
+        zone = self.s.zone_for(turn.person)
+        since = turn.now - timedelta(weeks=chart.WEEKS)
+        sessions = await self.s.store.hero.completed_since(since)
+        questions = await self.s.store.questions.asked_by_since(since)
+        return chart.StatsData(
+            turn.now.astimezone(zone).date(),
+            [(person, moment.astimezone(zone).date()) for person, moment in sessions],
+            [(person, moment.astimezone(zone).date()) for person, moment in questions],
+            outcomes,
+        )

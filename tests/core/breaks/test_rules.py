@@ -180,7 +180,6 @@ def test_naive_after_is_rejected() -> None:
     ("kwargs", "message"),
     [
         ({"every": 0}, "positive"),
-        ({"start": time(10), "end": time(9)}, "end after"),
         ({"start": time(10), "end": time(10)}, "end after"),
         ({"every": 120, "start": time(9), "end": time(10)}, "longer than the window"),
         ({"days": frozenset()}, "days"),
@@ -349,3 +348,23 @@ def test_upcoming_breaks_match_reference_near_dst(
     assert all(a < b for a, b in zip(utc, utc[1:], strict=False))
     assert utc[0] > after
     assert utc == reference_breaks(r, after, count)
+
+
+# --- overnight windows ------------------------------------------------------------------------
+
+
+def test_an_overnight_window_runs_to_the_next_morning_on_the_day_it_opens() -> None:
+    r = BreakRule(timedelta(hours=2), time(22), time(6), frozenset({4}), BERLIN)  # Friday nights
+    thursday_noon = datetime(2026, 11, 26, 12, tzinfo=BERLIN)
+    slots = [f"{s:%a %d %H:%M}" for s in upcoming_breaks(r, thursday_noon, 5)]
+    assert slots == ["Sat 28 00:00", "Sat 28 02:00", "Sat 28 04:00", "Sat 28 06:00", "Sat 05 00:00"]
+    assert upcoming_breaks(r, datetime(2026, 11, 28, 3, tzinfo=BERLIN), 1)[0].hour == 4
+
+
+def test_an_overnight_window_across_fall_back_neither_skips_nor_doubles() -> None:
+    r = BreakRule(timedelta(hours=1), time(22), time(6), EVERY_DAY, BERLIN)
+    slots = upcoming_breaks(r, datetime(2026, 10, 24, 22, 30, tzinfo=BERLIN), 8)
+    utc = [s.astimezone(UTC) for s in slots]
+    assert all(a < b for a, b in zip(utc, utc[1:], strict=False))
+    assert [f"{s:%H:%M}" for s in slots] == ["23:00", "00:00", "01:00", "02:00", "03:00",
+                                             "04:00", "05:00", "06:00"]

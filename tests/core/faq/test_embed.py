@@ -50,8 +50,11 @@ def test_batched_and_single_encodings_agree():
 
 
 def _project_texts():
-    texts = [json.loads(line)["q"] for path in sorted(HERE.glob("**/*.jsonl"))
-             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    sets = HERE.parents[1] / "faq_tools"
+    # Every labelled question set ("q"), and the blind sets' messages ("text").
+    rows = [json.loads(line) for path in sorted(sets.glob("**/*.jsonl"))
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [row.get("q") or row["text"] for row in rows]
     examples = HERE.parents[2] / "content" / "faq-examples.jsonl"
     texts += [json.loads(line)["q"] for line in examples.read_text(encoding="utf-8").splitlines()]
     return texts

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.core.faq.triage import red_flag
+from bot.core.faq.triage import RedFlag, Severity, red_flag, triage
 
 
 @pytest.mark.parametrize(
@@ -185,8 +185,8 @@ def test_a_symptom_beside_an_everyday_sense_is_still_flagged(text, concept):
     ("bit of nerve pain down the side of my leg", "sharp or shooting pain"),
     ("my toes feel far away by the end of the hold", "numbness"),
     ("there's a cold patch on the outside of my thigh", "numbness"),
-    ("my foot drags a little when i first stand up", "numbness"),
-    ("i can't lift the front of my foot properly afterwards", "numbness"),
+    ("my foot drags a little when i first stand up", "sudden leg weakness or foot drop"),
+    ("i can\u2019t lift the front of my foot properly afterwards", "sudden leg weakness or foot drop"),
     ("shins feel like after the dentist numbs you", "numbness"),
     ("my heels buzz like a phone for a minute after", "tingling"),
     ("there's static in my shins when i come out", "tingling"),
@@ -228,3 +228,65 @@ def test_knee_injuries_and_pregnancy_told_sideways_are_caught(text, concept):
 ])
 def test_pictures_of_ordinary_things_are_not_flagged(text):
     assert red_flag(text) is None
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("no pain, just numbness in my foot", "numbness"),
+    ("not painful, just tingling in my feet", "tingling"),
+    ("it's not sore, it's numb", "numbness"),
+    ("i cant kneel without my feet going numb", "numbness"),
+    ("nothing helps, sharp pain every time", "sharp or shooting pain"),
+    ("the tingling doesn't go away", "tingling"),
+    ("I'm not sure why but my calves tingle", "tingling"),
+    ("my wife is pregnant and I have numb toes", "numbness"),
+    ("my wife thinks my knee is swollen", "swelling"),
+    ("hip replacement 15 years ago", "recent injury or surgery"),
+])
+def test_a_negation_reaches_only_its_own_clause(text, sign):
+    assert red_flag(text) == sign
+
+
+@pytest.mark.parametrize("text", [
+    "no numbness or tingling, just tight thighs",
+    "I don't have any sharp pain, just a dull stretch",
+    "no numbness, tingling or sharp pain",
+    "i dont get pins and needles or numbness, only stiffness",
+    "neither sharp nor shooting, just a mild stretch",
+    "never had a back injury, just sit too much",
+    "nothing sharp, nothing numb, just stiff",
+    "I was worried about getting numbness but it's fine",
+    "my wife is pregnant, can she use the bot?",
+    "my brother slipped a disc and i'm trying not to end up like him",
+    "my knee surgery was 10 years ago",
+    "had a back op in 2009",
+    "tore my ACL as a kid, all good now",
+])
+def test_negated_someone_elses_and_long_past_signs_are_set_aside(text):
+    assert red_flag(text) is None
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("I can't control my bladder and my back hurts", "bladder or bowel control"),
+    ("can't hold my bowels since yesterday", "bladder or bowel control"),
+    ("can't feel the toilet paper when I wipe", "bladder or bowel control"),
+    ("numb between my legs and my back is killing me", "numbness in the saddle area"),
+    ("no tingling in my legs, but between my legs is numb", "numbness in the saddle area"),
+    ("I get chest pain when I stand up", "chest pain"),
+    ("a crushing feeling in my chest", "chest pain"),
+    ("my left leg suddenly went weak", "sudden leg weakness or foot drop"),
+    ("cant pick my toes up, keep tripping", "sudden leg weakness or foot drop"),
+    ("fell down the stairs and the pain is severe", "a fall with severe pain"),
+    ("sharp pain and also chest pain", "chest pain"),
+])
+def test_urgent_signs_come_first(text, sign):
+    flag = triage(text)
+    assert flag is not None and flag.sign == sign and flag.severity is Severity.URGENT
+
+
+def test_an_ordinary_sign_is_stop_level_and_says_where():
+    flag = triage("ouch, sharp pain in my knee")
+    assert flag == RedFlag("sharp or shooting pain", Severity.STOP, "knee")
+
+
+def test_should_i_empty_my_bladder_is_not_urgent():
+    assert triage("should I empty my bladder before I practise?") is None

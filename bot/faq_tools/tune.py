@@ -18,8 +18,8 @@ The word-only setting (used when the sentence model is not installed) is tuned f
 over the whole word grid; the semantic setting keeps that word blend's shares and tunes
 both off-topic vetoes, the share of meaning, the threshold and the margin on top of it.
 
-Run: python -m bot.core.faq.tune [--words-only] tests/core/faq/tuning/*.jsonl \
-         tests/core/faq/eval_dev.jsonl
+Run: python -m bot.faq_tools.tune [--words-only] tests/faq_tools/tuning/*.jsonl \
+         tests/faq_tools/eval_dev.jsonl
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ from pathlib import Path
 from bot.content.loader import OFFTOPIC
 from bot.content.schema import FaqEntry, FaqExample
 from bot.core.faq import load_examples, load_faq
-from bot.core.faq.evaluate import EvalCase, load_cases, question_key
 from bot.core.faq.matcher import FaqMatcher
 from bot.core.faq.scoring import WORDS_ONLY_SETTING, Blend, Setting, Signals
+from bot.faq_tools.evaluate import EvalCase, load_cases, question_key
 
 PHRASING_SHARES = (0.0, 0.1, 0.2, 0.3)
 COVERAGE_SHARES = (0.2, 0.3, 0.4, 0.5, 0.6)
@@ -163,12 +163,38 @@ def _choose(groups: list[_Group], keep: list[int], on_total: int,
     return best[2], best[3]
 
 
+def objective(figures: Figures) -> float:
+    """Return what tune maximises: the worse of top-1 on-topic and off-topic refusal."""
+    return min(figures.top1_on_topic, figures.offtopic_refused)
+
+
+def _scored(writers: Sequence[Sequence[EvalCase]]) -> list[list[EvalCase]]:
+    return [[c for c in cases if c.kind != "red-flag"] for cases in writers]
+
+
+def figures_of(setting: Setting, entries: Sequence[FaqEntry], examples: Sequence[FaqExample],
+               writers: Sequence[Sequence[EvalCase]], *, words_only: bool = False) -> Figures:
+    """Score one setting on all the writers exactly as tune scores its candidates."""
+    rows = _rows(entries, examples, _scored(writers), words_only)
+    tops = _tops(setting.blend, [entry.id for entry in entries], rows)
+    on = off = on_total = 0
+    for row, (best, gap_, right, vetoed) in zip(rows, tops, strict=True):
+        answered = (not vetoed and gap_ >= setting.margin
+                    and best + 1e-9 >= setting.answer_threshold)
+        if row.expect == OFFTOPIC:
+            off += not answered
+        else:
+            on_total += 1
+            on += answered and right
+    return Figures(on / on_total, off / (len(rows) - on_total))
+
+
 def tune(entries: Sequence[FaqEntry], examples: Sequence[FaqExample],
          writers: Sequence[Sequence[EvalCase]], *, words_only: bool = False) -> TuneResult:
     """Pick the setting with the best balanced accuracy; cross-validate it one writer out."""
     if len(writers) < 2:
         raise ValueError("cross-validation needs at least two writers' files")
-    scored = [[c for c in cases if c.kind != "red-flag"] for cases in writers]
+    scored = _scored(writers)
     folds = len(scored)
     rows = _rows(entries, examples, scored, words_only)
     groups = _groups([entry.id for entry in entries], rows, folds, words_only)

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process, utils
 from bot.content.loader import OFFTOPIC
 from bot.content.schema import FaqEntry
 from bot.core.faq.matcher import FaqMatcher, Outcome, Verdict
-from bot.core.faq.triage import normalise
+from bot.core.faq.scope import normalise
 
 SAFETY = "safety"
 FAQ_PREFIX = "faq:"
