@@ -46,12 +46,17 @@ async def build_runtime(
     clock: Clock | None = None,
     pool_size: int = 10,
     sweep_every: timedelta = SWEEP_EVERY,
+    answers: bool = True,
 ) -> Runtime:
-    """Open storage, load content and wire the core; the caller starts the clock and adapters."""
+    """Open storage, load content and wire the core; the caller starts the clock and adapters.
+
+    With `answers` off (a worker), the FAQ matcher is built only if a question ever comes.
+    """
     content = load_content(content_dir)
     store = await Store.open(database_url, pool_size=pool_size)
     router, clockwork = Router(), Clockwork(sweep_every)
-    matcher = BackgroundMatcher(lambda: FaqMatcher(content.faq, examples=content.examples))
+    matcher = BackgroundMatcher(lambda: FaqMatcher(content.faq, examples=content.examples),
+                                eager=answers)
     services = Services(
         store=store, content=content, delivery=router, clock=clock or SystemClock(),
         matcher=matcher, wakeup=clockwork, config=config,
@@ -80,11 +85,12 @@ async def open_or_explain(settings: Settings, **overrides: object) -> Runtime | 
 
 
 async def runtime_from_settings(settings: Settings, **overrides: object) -> Runtime:
-    """Build the runtime from settings, letting a caller override the database or config."""
+    """Build the runtime from settings; a caller may override the database, config or answers."""
     database_url = str(overrides.get("database_url") or settings.database_url)
     config = overrides.get("config") or settings.core_config()
     assert isinstance(config, CoreConfig)  # noqa: S101 - typed by the callers in this package
     return await build_runtime(
         database_url=database_url, config=config, content_dir=settings.content_dir,
         pool_size=settings.database_pool_size, sweep_every=timedelta(seconds=settings.sweep_seconds),
+        answers=overrides.get("answers", True) is not False,
     )

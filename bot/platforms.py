@@ -70,7 +70,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> i
         print("herocoach: worker mode sends through Telegram only: set TELEGRAM_BOT_TOKEN and "
               "leave DISCORD_BOT_TOKEN unset for the worker", file=sys.stderr)
         return 2
-    runtime = await open_or_explain(settings)
+    runtime = await open_or_explain(settings, answers=False)
     if runtime is None:
         return 2
     from bot.adapters.telegram.adapter import TelegramAdapter

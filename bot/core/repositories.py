@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -64,6 +64,10 @@ class HeroRepository(Protocol):
 
     async def open_session(self, person_id: int) -> HeroSession | None:
         """Return the person's unfinished session, if any."""
+        ...
+
+    async def in_session(self, person_ids: Collection[int], started_since: datetime) -> set[int]:
+        """Return which of these people have a session open that started since a moment."""
         ...
 
     async def session(self, session_id: int) -> HeroSession | None:

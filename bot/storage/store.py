@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from pathlib import Path
 
@@ -139,6 +140,17 @@ class Hero(Base):
             " ORDER BY id DESC LIMIT 1", (person_id,),
         )
         return self._session(row) if row else None
+
+    async def in_session(self, person_ids: Collection[int], started_since: datetime) -> set[int]:
+        """Return which of these people have a session open that started since a moment."""
+        if not person_ids:
+            return set()
+        ids = list(person_ids)
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT person_id FROM hero_sessions WHERE ended_at IS NULL AND started_at > ?"
+            f" AND person_id IN ({', '.join('?' * len(ids))})", (self.t(started_since), *ids),
+        )
+        return {int(row[0]) for row in rows}
 
     async def session(self, session_id: int) -> HeroSession | None:
         """Return a session by id."""

@@ -130,3 +130,16 @@ async def test_forget_leaves_no_row_about_the_person_in_any_table(store: Store) 
     assert [row[0] for row in await store.db.fetchall("SELECT id FROM people")] == [bob]
     # Uploads are the bot's own pictures, about nobody: they stay.
     assert await store.uploads.get("telegram", "high-ab12") == ("file-1", NOW)
+
+
+async def test_who_is_in_a_session_that_started_recently(store: Store) -> None:
+    ann, bob, cat = await _person(store, "1"), await _person(store, "2"), await _person(store, "3")
+    await store.hero.start_session(ann, "props", "high", NOW - timedelta(minutes=10))
+    await store.hero.start_session(bob, "props", "high", NOW - timedelta(hours=2))  # left open long ago
+    ended = await store.hero.start_session(cat, "props", "high", NOW - timedelta(minutes=5))
+    ended.step, ended.outcome, ended.ended_at = "done", "stopped", NOW
+    assert await store.hero.save_session(ended)
+    since = NOW - timedelta(hours=1)
+    assert await store.hero.in_session({ann, bob, cat}, since) == {ann}
+    assert await store.hero.in_session({bob, cat}, since) == set()
+    assert await store.hero.in_session(set(), since) == set()

@@ -50,7 +50,9 @@ class Nudges:
         plan = partial(planner.plan, movement_ids=self.movement_ids)
         gate = asyncio.Semaphore(CONCURRENT_SENDS)
 
-        async def deliver(claim: Claim) -> tuple[str, int]:
+        async def deliver(claim: Claim, busy: set[int]) -> tuple[str, int]:
+            if claim.kind != "note" and claim.person_id in busy:
+                return HELD, claim.nudge_id
             async with gate:
                 return await self._deliver(claim), claim.nudge_id
 
@@ -58,7 +60,10 @@ class Nudges:
         while True:
             claims, seen = await self.s.store.schedules.claim_batch(now, plan, BATCH)
             if claims:
-                outcomes = await asyncio.gather(*(deliver(claim) for claim in claims))
+                # One query per batch, not one per nudge: who is in a /hero session right now.
+                busy = await self.s.store.hero.in_session(
+                    {claim.person_id for claim in claims}, now - HERO_IN_PROGRESS)
+                outcomes = await asyncio.gather(*(deliver(claim, busy) for claim in claims))
                 await self.s.store.schedules.record_outcomes(list(outcomes))
                 for outcome, nudge_id in outcomes:
                     if outcome == HELD:
@@ -76,14 +81,7 @@ class Nudges:
                         "marked lost", lost)
         return lost
 
-    async def _in_hero_session(self, person_id: int, now: datetime) -> bool:
-        session = await self.s.store.hero.open_session(person_id)
-        return session is not None and now - session.started_at < HERO_IN_PROGRESS
-
     async def _deliver(self, claim: Claim) -> str:
-        if claim.kind != "note" and await self._in_hero_session(
-                claim.person_id, self.s.clock.now()):
-            return HELD
         message = self.compose(claim.nudge_id, claim.kind, claim.movement_id)
         try:
             result = await self.s.delivery.send(Outbound(
