@@ -13,6 +13,7 @@ from bot.content.loader import Content, ContentError, load_content
 from bot.core.coach import Coach
 from bot.core.context import CoreConfig, Services
 from bot.core.faq.matcher import FaqMatcher
+from bot.core.faq.vocabulary import Vocabulary
 from bot.core.ports import Clock, SystemClock
 from bot.core.questions.matching import BackgroundMatcher
 from bot.delivery import Router
@@ -55,8 +56,9 @@ async def build_runtime(
     content = load_content(content_dir)
     store = await Store.open(database_url, pool_size=pool_size)
     router, clockwork = Router(), Clockwork(sweep_every)
-    matcher = BackgroundMatcher(lambda: FaqMatcher(content.faq, examples=content.examples),
-                                eager=answers)
+    matcher = BackgroundMatcher(lambda: FaqMatcher(
+        content.faq, examples=content.examples, vocabulary=Vocabulary.build(content.triage)),
+        eager=answers)
     services = Services(
         store=store, content=content, delivery=router, clock=clock or SystemClock(),
         matcher=matcher, wakeup=clockwork, config=config,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.content.loader import ContentError
 from bot.core.faq import FaqMatcher, Outcome, Verdict, load_examples, load_faq
+from bot.core.faq.vocabulary import load_vocabulary
 from bot.core.questions import smalltalk
 
 # What `ask` reports for a greeting, thanks or "ok": the chat answers it and files nothing.
@@ -18,7 +19,8 @@ def load_matcher(content_dir: Path | None) -> FaqMatcher | None:
     """Build the matcher from the content folder, or print its problems and return None."""
     try:
         entries = load_faq(content_dir)
-        return FaqMatcher(entries, load_examples(entries, content_dir))
+        return FaqMatcher(entries, load_examples(entries, content_dir),
+                          vocabulary=load_vocabulary(content_dir))
     except ContentError as exc:
         print("content has problems:", *exc.problems, sep="\n  ", file=sys.stderr)
         return None
@@ -26,7 +28,9 @@ def load_matcher(content_dir: Path | None) -> FaqMatcher | None:
 
 def _as_dict(question: str, verdict: Verdict) -> dict[str, object]:
     entry = verdict.entry
-    shows_answer = verdict.outcome in (Outcome.ANSWER, Outcome.SAFETY) and entry is not None
+    # The gentler note comes from content/safety.yaml, not the FAQ's stop answer.
+    shows_answer = verdict.outcome in (Outcome.ANSWER, Outcome.SAFETY) and entry is not None \
+        and verdict.caution is None
     return {
         "question": question,
         "faq_id": entry.id if entry else None,
@@ -38,6 +42,7 @@ def _as_dict(question: str, verdict: Verdict) -> dict[str, object]:
         "red_flag": verdict.red_flag,
         "severity": verdict.severity.value if verdict.severity else None,
         "where": verdict.where,
+        "caution": verdict.caution.value if verdict.caution else None,
     }
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.content.images import RenderError, render_all
 from bot.content.loader import (
     PROGRESSION_FILE,
+    TRIAGE_FILE,
     Content,
     ContentError,
     default_content_dir,
@@ -20,6 +21,13 @@ def run_check(root: Path | None = None) -> int:
     """Validate the content under `root` (default: shipped) and return an exit code."""
     try:
         content = load_content(root)
+        # Whole-message examples need the triage rules themselves, which live in the core.
+        from bot.core.faq.triage import example_problems
+
+        shown = f"{(root or default_content_dir()).resolve().name}/{TRIAGE_FILE}"
+        faults = [f"{shown}: {fault}" for fault in example_problems(content.triage)]
+        if faults:
+            raise ContentError(faults)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
