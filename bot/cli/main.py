@@ -36,6 +36,8 @@ def _parser(commands: dict[str, tuple[str, ModuleType]]) -> argparse.ArgumentPar
     console.add_argument("--db", help="SQLite file to use (default: DATABASE_URL)")
     console.add_argument("--no-images", action="store_true",
                          help="don't print where pictures and charts can be opened")
+    subparsers.add_parser("worker",
+                          help="only sweep and send due nudges (beside a bot on PostgreSQL)")
     for name, (help_text, module) in commands.items():
         module.add_arguments(subparsers.add_parser(name, help=help_text))
     return parser
@@ -68,4 +70,10 @@ def main(argv: list[str] | None = None) -> int:
                                            images=not args.no_images))
         except KeyboardInterrupt:  # Ctrl-C: the chat has already said goodbye
             return 0
+    if args.command == "worker":
+        from bot.logs import setup_logging
+        from bot.platforms import run_worker
+
+        setup_logging(settings.log_level, settings.secrets())
+        return asyncio.run(run_worker(settings))
     return run_bot(settings)

@@ -287,7 +287,8 @@ class BreaksCommands:
         c = await self.s.store.schedules.counts()
         return [f"Nudges sent: {c.get('sent', 0)} (done {c.get('done', 0)}, snoozed "
                 f"{c.get('snoozed', 0)}, skipped {c.get('skipped', 0)}, paused {c.get('paused', 0)}, "
-                f"ignored {c.get('ignored', 0)})"]
+                f"ignored {c.get('ignored', 0)})",
+                *([f"Nudges lost in a crash (claimed, never sent): {c['lost']}"] if c.get("lost") else [])]
 
 
 def _until_words(until: datetime, now: datetime, zone: ZoneInfo) -> str:
