@@ -117,8 +117,9 @@ def report(people: int, results: dict[str, dict]) -> list[str]:
         "",
         "notes: HeroCoach creation is " + str(ours["create_path"]) + "; the repository's own"
         f" one-at-a-time Schedules.save upsert ran at {ours['save_per_s']:,}/s.",
-        "  claim = Schedules.claim_due(now, plan) (IMMEDIATE transactions, one UNIQUE nudges row"
-        " each); APScheduler advance = its _process_jobs work per due job minus the executor.",
+        "  claim = Schedules.claim_batch(now, plan, 200) until none are due (one IMMEDIATE"
+        " transaction per batch, one UNIQUE nudges row each);"
+        " APScheduler advance = its _process_jobs work per due job minus the executor.",
         "  restart: HeroCoach = build_runtime (Store.open + migrations check + content) + first"
         f" sweep at {ours['restart_minute']}; APS memory = re-add every job from our rows;"
         " APS sqlalchemy = start(paused=True) + get_jobs(); both then scan that minute.",
@@ -126,14 +127,39 @@ def report(people: int, results: dict[str, dict]) -> list[str]:
     return lines
 
 
+def backends_report(people: int, sqlite: dict, pg: dict) -> list[str]:
+    """Return the storage-backend table: SQLite beside PostgreSQL with one and two sweepers."""
+    lines = [
+        "", f"Storage backends: the same sweep at {people:,} people (claims in batches of 200,"
+        " null sender); PostgreSQL is a local server started for this run",
+        "", f"{'measure':40}{'SQLite':>16}{'PostgreSQL x1':>16}{'PostgreSQL x2':>16}",
+    ]
+    rows = (("claim all due rows, no send (s)", "claim_s", "claim_s", "claim2_s"),
+            ("  claims per second", "claim_per_s", "claim_per_s", "claim2_per_s"),
+            ("full sweep + null send (s)", "sweep_s", "sweep_s", "sweep2_s"),
+            ("  sends per second", "sweep_per_s", "sweep_per_s", "sweep2_per_s"),
+            ("restart: open + first sweep (s)", "restart_s", "restart_s", "restart2_s"))
+    for label, ours_key, one_key, two_key in rows:
+        lines.append(f"{label:40}{cell(sqlite.get(ours_key)):>16}{cell(pg.get(one_key)):>16}"
+                     f"{cell(pg.get(two_key)):>16}")
+    lines += ["notes: x2 = two sweeping processes on one database, released together; their"
+              " claims add up to every row, none twice. Restart x2 = both processes opening at once.",
+              "  SQLite figures are the HeroCoach column above (medians); PostgreSQL runs once."]
+    return lines
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Run the three systems one after another and print the comparison."""
+    """Run the three systems one after another, then the backends, and print the comparison."""
     args = parse_args(argv, __doc__ or "")
     results = {}
     for module, _ in SYSTEMS:
         sys.stderr.write(f"running bench.{module} with {args.people:,} people...\n")
         results[module] = run_system(module, args.people, args.repeat, args.workdir)
-    sys.stdout.write("\n".join(report(args.people, results)) + "\n")
+    lines = report(args.people, results)
+    sys.stderr.write(f"running bench.backends (PostgreSQL) with {args.people:,} people...\n")
+    lines += backends_report(args.people, results["ours"],
+                             run_system("backends", args.people, 1, None))
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -5,8 +5,8 @@ Run as `python -m bench.ours --people N`; prints one JSON line of figures.
 Creation is a bulk path equivalent to the repositories': for each chunk of 10,000 people it
 builds real `Schedule` models, asks `planner.next_slot` for their first slot, and inserts
 them with `executemany` of the same INSERT column lists `People.upsert` and
-`Schedules.save` use, inside the repository's own IMMEDIATE transaction helper
-(`store.schedules.transaction()`). `save_per_s` times the real `Schedules.save` on a sample,
+`Schedules.save` use, inside the backend's own transaction helper (`store.db.transaction()`),
+so the same code fills SQLite or PostgreSQL. `save_per_s` times the real `Schedules.save` on a sample,
 for the one-at-a-time path a live bot takes.
 """
 
@@ -19,6 +19,8 @@ import shutil
 import sys
 import tempfile
 import time as clock
+from collections.abc import Callable
+from datetime import datetime
 from functools import partial
 from itertools import islice
 from pathlib import Path
@@ -27,11 +29,12 @@ from bench.common import BEFORE, CHUNK, DUE, Rule, emit, median, parse_args, rul
 from bot.app import build_runtime
 from bot.content.loader import load_content
 from bot.core.breaks import planner
+from bot.core.breaks.nudges import BATCH
 from bot.core.context import CoreConfig
 from bot.core.events import DeliveryResult, DeliveryStatus, Outbound
 from bot.core.models import Schedule
 from bot.core.ports import ManualClock
-from bot.storage.db import from_db, to_db
+from bot.core.repositories import Planner
 from bot.storage.schedules import days_to_mask
 from bot.storage.store import Store
 
@@ -65,7 +68,7 @@ def schedule_for(rule: Rule) -> Schedule:
     return schedule
 
 
-def _rows(chunk: list[Rule]) -> tuple[list[tuple], list[tuple]]:
+def _rows(chunk: list[Rule], to_db: Callable[[datetime | None], object]) -> tuple[list[tuple], list[tuple]]:
     created = to_db(BEFORE)
     people, schedules = [], []
     for rule in chunk:
@@ -73,8 +76,8 @@ def _rows(chunk: list[Rule]) -> tuple[list[tuple], list[tuple]]:
         people.append((rule.platform, rule.user_id, f"person {rule.person_id}", rule.user_id, created))
         schedules.append((
             s.person_id, s.kind, s.every_minutes, s.start.strftime("%H:%M"),
-            s.end.strftime("%H:%M") if s.end else None, days_to_mask(s.days), s.zone, 1, created,
-            to_db(s.next_due_at) if s.next_due_at else None, None, None, 0, 0, 0, None,
+            s.end.strftime("%H:%M") if s.end else None, days_to_mask(s.days), s.zone, True, created,
+            to_db(s.next_due_at), None, None, 0, 0, 0, None,
         ))
     return people, schedules
 
@@ -87,11 +90,11 @@ async def create(url: str, people: int) -> dict[str, float]:
     pending = rules(people)
     while chunk := list(islice(pending, CHUNK)):
         t0 = clock.perf_counter()
-        people_rows, schedule_rows = _rows(chunk)
+        people_rows, schedule_rows = _rows(chunk, store.db.time)
         t1 = clock.perf_counter()
-        async with store.schedules.transaction() as db:
-            await db.executemany(PEOPLE_SQL, people_rows)
-            await db.executemany(SCHEDULE_SQL, schedule_rows)
+        async with store.db.transaction() as tx:
+            await tx.executemany(PEOPLE_SQL, people_rows)
+            await tx.executemany(SCHEDULE_SQL, schedule_rows)
         insert += clock.perf_counter() - t1
         build += t1 - t0
     total = clock.perf_counter() - started
@@ -112,16 +115,25 @@ async def save_rate(url: str, people: int) -> float:
     return len(sample) / seconds
 
 
+async def claim_all(store: Store, plan: Planner) -> int:
+    """Claim batch after batch, as the sweep does, but send nothing; return how many were claimed."""
+    claimed = 0
+    while True:
+        claims, seen = await store.schedules.claim_batch(DUE, plan, BATCH)
+        claimed += len(claims)
+        if seen < BATCH:
+            return claimed
+
+
 async def claim(url: str, movement_ids: tuple[str, ...]) -> tuple[float, int]:
-    """Time `Schedules.claim_due` for the minute everyone is due; return (seconds, claims)."""
+    """Time claiming every row due at DUE, in the sweep's batches; return (seconds, claims)."""
     store = await Store.open(url)
     plan = partial(planner.plan, movement_ids=movement_ids)
-    now = ManualClock(DUE).now()
     started = clock.perf_counter()
-    claims = await store.schedules.claim_due(now, plan)
+    claimed = await claim_all(store, plan)
     seconds = clock.perf_counter() - started
     await store.close()
-    return seconds, len(claims)
+    return seconds, claimed
 
 
 async def profile_claim(url: str, movement_ids: tuple[str, ...]) -> None:
@@ -129,41 +141,36 @@ async def profile_claim(url: str, movement_ids: tuple[str, ...]) -> None:
     store = await Store.open(url)
     plan = partial(planner.plan, movement_ids=movement_ids)
     profiler = cProfile.Profile()
-
-    def claim_all() -> None:
-        # claim_due runs each batch in a worker thread, out of the profiler's sight, so call
-        # the batch itself here, the same way claim_due loops over it.
-        while store.schedules._claim_batch(DUE, plan, 5000)[1] == 5000:
-            pass
-
-    profiler.runcall(claim_all)
+    profiler.enable()
+    await claim_all(store, plan)
+    profiler.disable()
     pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(30)
     await store.close()
 
 
-async def _runtime(url: str, now: object) -> object:
+async def _runtime(url: str, now: object, *, warm: bool = False) -> object:
     runtime = await build_runtime(database_url=url, config=CoreConfig(), clock=ManualClock(now))
     for platform in ("telegram", "discord"):
         runtime.router.register(platform, NullDelivery())
-    # A running bot answers questions too: load the FAQ's sentence model, so the peak RSS
-    # is that of a bot in use, not one nobody has asked anything yet.
-    runtime.coach.s.matcher.match("how long should i hold the pose?")
+    if warm:
+        # A running bot answers questions too: load the FAQ's sentence model, so the peak RSS
+        # is that of a bot in use, and the timed sweep doesn't share the CPU with its loading.
+        await runtime.coach.s.matcher.match("how long should i hold the pose?")
     return runtime
 
 
 async def sweep_and_restart(url: str) -> dict[str, float]:
     """Time the full Nudges.sweep at DUE, then a process restart and its first sweep."""
-    runtime = await _runtime(url, DUE)
+    runtime = await _runtime(url, DUE, warm=True)
     started = clock.perf_counter()
     swept = await runtime.coach.nudges.sweep()
     sweep_s = clock.perf_counter() - started
     sent = (await runtime.store.schedules.counts())["sent"]
-    row = await runtime.store.schedules.fetchone(
+    row = await runtime.store.db.fetchone(
         "SELECT MIN(next_due_at), COUNT(*) FILTER (WHERE next_due_at = (SELECT MIN(next_due_at)"
         " FROM schedules)) FROM schedules")
+    next_due, expected = runtime.store.db.read_time(row[0]), row[1]
     await runtime.close()
-    assert row is not None  # noqa: S101 - an aggregate always returns a row
-    next_due, expected = from_db(row[0]), row[1]
 
     started = clock.perf_counter()
     runtime = await _runtime(url, next_due)

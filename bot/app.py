@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
-from bot.clockwork import Clockwork
+from bot.clockwork import SWEEP_EVERY, Clockwork
 from bot.config import Settings
 from bot.content.loader import Content, ContentError, load_content
 from bot.core.coach import Coach
 from bot.core.context import CoreConfig, Services
 from bot.core.faq.matcher import FaqMatcher
+from bot.core.faq.vocabulary import Vocabulary
+from bot.core.features import Feature
 from bot.core.ports import Clock, SystemClock
 from bot.core.questions.matching import BackgroundMatcher
 from bot.delivery import Router
-from bot.storage.db import MigrationError
+from bot.storage.migrations import MigrationError
 from bot.storage.store import Store
 
 
@@ -50,19 +53,35 @@ async def build_runtime(
     config: CoreConfig,
     content_dir: Path | None = None,
     clock: Clock | None = None,
+    pool_size: int = 10,
+    sweep_every: timedelta = SWEEP_EVERY,
+    answers: bool = True,
+    features: tuple[Feature, ...] = (),
 ) -> Runtime:
-    """Open storage, load content and wire the core; the caller starts the clock and adapters."""
+    """Open storage, load content and wire the core; the caller starts the clock and adapters.
+
+    With `answers` off (a worker), the FAQ matcher is built only if a question ever comes.
+    `features` are declared beside the shipped ones (a plug-in, or a test's toy feature).
+    """
     content = load_content(content_dir)
-    store = await Store.open(database_url)
-    router, clockwork = Router(), Clockwork()
-    matcher = BackgroundMatcher(lambda: FaqMatcher(content.faq, examples=content.examples))
+    store = await Store.open(database_url, pool_size=pool_size)
+    router, clockwork = Router(), Clockwork(sweep_every)
+    matcher = BackgroundMatcher(lambda: FaqMatcher(
+        content.faq, examples=content.examples, vocabulary=Vocabulary.build(content.triage)),
+        eager=answers)
     services = Services(
         store=store, content=content, delivery=router, clock=clock or SystemClock(),
         matcher=matcher, wakeup=clockwork, config=config,
     )
-    coach = Coach(services)
+    coach = Coach(services, extra=features)
     clockwork.attach(coach.sweep)
     router.on_unreachable.append(coach.nudges.unreachable)
+    try:
+        await coach.nudges.mark_lost()
+    except BaseException:
+        matcher.close()
+        await store.close()
+        raise
     return Runtime(store, content, router, clockwork, coach, matcher)
 
 
@@ -78,10 +97,15 @@ async def open_or_explain(settings: Settings, **overrides: object) -> Runtime | 
 
 
 async def runtime_from_settings(settings: Settings, **overrides: object) -> Runtime:
-    """Build the runtime from settings, letting a caller override the database or config."""
+    """Build the runtime from settings; a caller may override the database, config or answers."""
     database_url = str(overrides.get("database_url") or settings.database_url)
     config = overrides.get("config") or settings.core_config()
+    features = overrides.get("features", ())
     assert isinstance(config, CoreConfig)  # noqa: S101 - typed by the callers in this package
+    assert isinstance(features, tuple)  # noqa: S101
     return await build_runtime(
         database_url=database_url, config=config, content_dir=settings.content_dir,
+        features=features,
+        pool_size=settings.database_pool_size, sweep_every=timedelta(seconds=settings.sweep_seconds),
+        answers=overrides.get("answers", True) is not False,
     )

@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     )
 
     database_url: str = "sqlite:///herocoach.db"
+    database_pool_size: int = Field(default=10, ge=1, le=100)
     default_timezone: str = "UTC"
     coach_ids: str = ""
     content_dir: Path | None = None
@@ -35,6 +36,7 @@ class Settings(BaseSettings):
     discord_guild_id: int | None = None
 
     min_break_minutes: int = Field(default=10, ge=1, le=480)
+    sweep_seconds: float = Field(default=20, ge=0.5, le=300)
 
     @field_validator("log_level", mode="before")
     @classmethod

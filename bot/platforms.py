@@ -95,3 +95,41 @@ async def _wind_down(runtime: Runtime, adapters: list[PlatformAdapter]) -> None:
         except Exception:
             log.exception("error while stopping %s", adapter.platform)
     await runtime.close()
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> int:
+    """Sweep and send only, with no polling or gateway: a second process beside the bot."""
+    if settings.discord_bot_token or not settings.telegram_bot_token:
+        print("herocoach: worker mode sends through Telegram only: set TELEGRAM_BOT_TOKEN and "
+              "leave DISCORD_BOT_TOKEN unset for the worker", file=sys.stderr)
+        return 2
+    runtime = await open_or_explain(settings, answers=False)
+    if runtime is None:
+        return 2
+    from bot.adapters.telegram.adapter import TelegramAdapter
+
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    adapter = TelegramAdapter(runtime, settings)
+    code, connected = 0, False
+    try:
+        await adapter.connect()  # the HTTP client only: updates stay with the main process
+        connected = True
+        runtime.router.register(adapter.platform, adapter)
+        runtime.clockwork.start()
+        log.info("worker sweeping")
+        await stop.wait()
+        log.info("shutting down")
+    except BadToken as exc:
+        print(f"herocoach: {exc}", file=sys.stderr)
+        code = 2
+    finally:
+        # The sweep finishes (or releases what it can't send) before the HTTP client closes.
+        await runtime.stop_sending(GRACE)
+        if connected:
+            await adapter.stop()
+        await runtime.close()
+    return code

@@ -6,7 +6,7 @@ import atexit
 import os
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +17,7 @@ from bot.adapters.memory import MemoryChat
 from bot.app import Runtime, build_runtime
 from bot.core.context import CoreConfig
 from bot.core.ports import ManualClock
+from tests.postgres_server import PostgresServer
 
 # The FAQ's sentence vectors are cached between runs under XDG_CACHE_HOME; tests (and the
 # bot processes they start) share one throwaway cache instead of the user's own, unless
@@ -38,6 +39,30 @@ def _sentence_vectors_cached() -> None:
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 COACH = "memory:coach"
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the whole run, started from its binaries."""
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_test_db(postgres_server: PostgresServer) -> str:
+    """The database the contract tests share, emptied before each of them."""
+    return postgres_server.new_database("contract")
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database on each backend in turn: the contract every backend must keep."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'bot.db'}"
+    server = request.getfixturevalue("postgres_server")
+    return await server.reset(request.getfixturevalue("postgres_test_db"))
 
 
 @dataclass
@@ -47,19 +72,22 @@ class World:
     runtime: Runtime
     chat: MemoryChat
     clock: ManualClock
-    db_path: Path
+    database_url: str
+
+    async def rows(self, sql: str, *params: object) -> list[tuple]:
+        """Run a query (with `?` placeholders) on whichever backend this world uses."""
+        return [tuple(row) for row in await self.runtime.store.db.fetchall(sql, params)]
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
+async def world(database_url: str) -> AsyncIterator[World]:
     clock = ManualClock(START)
-    db_path = tmp_path / "bot.db"
     runtime = await build_runtime(
-        database_url=f"sqlite:///{db_path}",
+        database_url=database_url,
         config=CoreConfig(coach_ids=frozenset({COACH}), default_timezone="Europe/Berlin"),
         clock=clock,
     )
     chat = MemoryChat(runtime.coach)
     runtime.router.register("memory", chat)
-    yield World(runtime, chat, clock, db_path)
+    yield World(runtime, chat, clock, database_url)
     await runtime.close()

@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.schedule_cli import add_preview_arguments, preview_from_args, run_preview
+from bot.cli.schedule import add_preview_arguments, preview_from_args, run_preview
 
 BERLIN_ARGS = {"tz": "Europe/Berlin", "every": "30m", "window": "09:00-17:30", "days": "mon-fri"}
 

@@ -47,9 +47,9 @@ class MemoryChat:
         self.sent_ids[id(message)] = self.message_id()
         return DeliveryResult(DeliveryStatus.SENT, self.sent_ids[id(message)])
 
-    def user(self, user_id: str, name: str = "", chat_id: str | None = None) -> Person:
+    def user(self, user_id: str, name: str = "", chat_id: str | None = None) -> ChatUser:
         """Return a person who can type and press in a private chat (or in `chat_id`)."""
-        return Person(self, Identity(self.platform, user_id), name or user_id, chat_id)
+        return ChatUser(self, Identity(self.platform, user_id), name or user_id, chat_id)
 
     def inbox_of(self, user_id: str) -> list[Outbound]:
         """Return the outbound messages delivered to one person."""
@@ -57,7 +57,7 @@ class MemoryChat:
 
 
 @dataclass
-class Person:
+class ChatUser:
     """Someone chatting with the bot; remembers the last buttons they were shown."""
 
     chat: MemoryChat

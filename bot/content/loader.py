@@ -21,12 +21,14 @@ from bot.content.schema import (
     Movements,
     Progression,
     SafetyText,
+    TriageVocabulary,
 )
 from bot.core.events import Image
 
 PROGRESSION_FILE = "progression.yaml"
 MOVEMENTS_FILE = "movements.yaml"
 SAFETY_FILE = "safety.yaml"
+TRIAGE_FILE = "triage.yaml"
 FAQ_DIR = "faq"
 EXAMPLES_FILE = "faq-examples.jsonl"
 # Example labels besides FAQ ids: no entry answers it; a warning sign needing the safety
@@ -59,6 +61,7 @@ class Content:
     faq: tuple[FaqEntry, ...]
     movements: tuple[Movement, ...]
     safety: SafetyText
+    triage: TriageVocabulary
     examples: tuple[FaqExample, ...] = ()
     pictures: dict[str, Image] = field(default_factory=dict)
 
@@ -266,6 +269,26 @@ def load_examples(path: Path, root: Path, faq_ids: Iterable[str], problems: list
     return examples
 
 
+def _load_triage(root: Path, problems: list[str]) -> TriageVocabulary | None:
+    path = root / TRIAGE_FILE
+    vocabulary = _load_yaml_model(TriageVocabulary, path, root, problems)
+    if vocabulary is None:
+        return None
+    faults = [f"{_shown(path, root)}: {fault}" for fault in vocabulary.problems()]
+    problems.extend(faults)
+    return None if faults else vocabulary
+
+
+def load_triage(root: Path | None = None) -> TriageVocabulary:
+    """Load and validate only `content/triage.yaml`, raising ContentError on any problem."""
+    root = (root or default_content_dir()).resolve()
+    problems: list[str] = []
+    vocabulary = _load_triage(root, problems)
+    if vocabulary is None:
+        raise ContentError(problems or [f"{root.name}/{TRIAGE_FILE}: could not be loaded"])
+    return vocabulary
+
+
 def _check_pictures(progression: Progression, faq: list[FaqEntry], root: Path,
                     problems: list[str]) -> None:
     where = f"{root.name}/{PROGRESSION_FILE}"
@@ -290,17 +313,18 @@ def load_content(root: Path | None = None) -> Content:
     progression = _load_yaml_model(Progression, prog_path, root, problems)
     movements = _load_yaml_model(Movements, move_path, root, problems)
     safety = _load_yaml_model(SafetyText, root / SAFETY_FILE, root, problems)
+    triage = _load_triage(root, problems)
     faq = _load_faq(root, problems)
     ids = {entry.id for entry in faq}
     broken = {path.stem for path in (root / FAQ_DIR).glob("*.md")} - ids
     examples = load_examples(root / EXAMPLES_FILE, root, ids, problems, broken)
     if progression is not None:
         _check_pictures(progression, faq, root, problems)
-    if problems or progression is None or movements is None or safety is None:
+    if problems or progression is None or movements is None or safety is None or triage is None:
         raise ContentError(problems or ["content could not be loaded"])
     pictures = {ill.file: as_image(ill, root) for ill in progression.illustrations()}
-    return Content(progression, tuple(faq), tuple(movements.movements), safety, tuple(examples),
-                   pictures)
+    return Content(progression, tuple(faq), tuple(movements.movements), safety, triage,
+                   tuple(examples), pictures)
 
 
 def check_content(root: Path | None = None) -> list[str]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
 from string import Formatter
-from typing import Annotated, Protocol
+from typing import Annotated, Literal, Protocol
 
 from pydantic import (
     BaseModel,
@@ -31,7 +33,8 @@ PLACEHOLDERS = {"hold_intro": {"seconds"}, "too_intense": {"level"},
                 "finished": {"level"}}
 
 
-SAFETY_PLACEHOLDERS = {"heard": {"sign"}, "heard_where": {"sign", "where"}}
+SAFETY_PLACEHOLDERS = {"heard": {"sign"}, "heard_where": {"sign", "where"},
+                       "heard_for_someone_else": {"sign"}}
 
 
 def _check_placeholders(text: str, allowed: set[str]) -> str:
@@ -147,9 +150,11 @@ class SafetyText(Strict):
     heard: NonEmpty
     heard_where: NonEmpty
     heard_by_meaning: NonEmpty
+    heard_for_someone_else: NonEmpty
+    heard_lasting_repair: NonEmpty
+    caution: NonEmpty
     urgent: NonEmpty
     session_ended: NonEmpty
-    signs: dict[NonEmpty, NonEmpty] = Field(min_length=1)
 
     @field_validator(*SAFETY_PLACEHOLDERS)
     @classmethod
@@ -227,3 +232,228 @@ class Movements(Strict):
     def _movement_ids_are_unique(cls, movements: list[Movement]) -> list[Movement]:
         _require_unique_ids(movements)
         return movements
+
+
+def normalise(text: str) -> str:
+    """Return lowercase ASCII-ish text with apostrophes dropped and punctuation as spaces."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"['\u2019`]", "", text)
+    return re.sub(r"[\W_]+", " ", text).strip()
+
+
+# "{place}" names a fragment; "{0,3}" is a regex repeat and is left alone.
+_FRAGMENT = re.compile(r"\{([A-Za-z_]\w*)\}")
+_ONE_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _one_word_each(words: list[str]) -> list[str]:
+    for word in words:
+        if not _ONE_WORD.fullmatch(word):
+            raise ValueError(f"'{word}' must be one word in lower case without apostrophes "
+                             f"('{normalise(word)}'); put phrases of several words under 'phrases'")
+    return words
+
+
+Words = Annotated[list[str], Field(min_length=1)]
+
+
+def phrase_regex(phrase: str) -> str:
+    """Return the regex for a plain phrase: its words in order, whole, any spacing between."""
+    return r"\b" + r"\s+".join(re.escape(word) for word in normalise(phrase).split()) + r"\b"
+
+
+class Examples(Strict):
+    """Messages a pattern must find, and messages it must leave alone."""
+
+    match: list[NonEmpty] = Field(default_factory=list)
+    no_match: list[NonEmpty] = Field(default_factory=list)
+
+
+class MessageExamples(Strict):
+    """Whole messages triage must flag, and ones it must not, checked with the words in place."""
+
+    flagged: list[NonEmpty] = Field(default_factory=list)
+    not_flagged: list[NonEmpty] = Field(default_factory=list)
+
+
+class TriagePattern(Strict):
+    """A regex (or a list of alternatives) that may use {fragments}, with its examples."""
+
+    pattern: NonEmpty | list[NonEmpty]
+    examples: Examples
+    recent_only: bool = False
+
+    @property
+    def source(self) -> str:
+        """Return the regex as written, alternatives joined with '|'."""
+        return "|".join(self.pattern) if isinstance(self.pattern, list) else self.pattern
+
+
+class TriageSign(Strict):
+    """One warning sign: how urgent, what the bot calls it, and the words that raise it."""
+
+    id: NonEmpty
+    severity: Literal["urgent", "stop"]
+    heard_as: NonEmpty
+    says_where: bool = False
+    settles_in_the_past: bool = False
+    words: list[str] = Field(default_factory=list)
+    word_starts: list[str] = Field(default_factory=list)
+    phrases: list[NonEmpty] = Field(default_factory=list)
+    phrase_examples: Examples = Field(default_factory=Examples)
+    patterns: list[TriagePattern] = Field(default_factory=list)
+    needs_one_of: list[str] = Field(default_factory=list)
+
+    words_are_words = field_validator("words", "word_starts", "needs_one_of")(_one_word_each)
+
+
+class WordList(Strict):
+    """A list of words the rules read, with whole messages that show what it does."""
+
+    words: Words
+    examples: MessageExamples = Field(default_factory=MessageExamples)
+
+
+class InjuryRule(Strict):
+    """An injury word with a body part in the same message is a recent injury."""
+
+    sign: NonEmpty
+    injury_words: Words
+    places: Words
+    always: list[str] = Field(default_factory=list)
+    unless: list[str] = Field(default_factory=list)
+    examples: MessageExamples = Field(default_factory=MessageExamples)
+
+    words_are_words = field_validator("injury_words", "places", "always", "unless")(
+        _one_word_each)
+
+
+class ScopeWords(Strict):
+    """The words that decide what a negation covers, and whom and when a clause is about."""
+
+    negators: WordList
+    terminators: WordList
+    pseudo_negation_next: WordList
+    moves_before_away: WordList
+    free_words: WordList
+    negates_next_word: WordList
+    worries: WordList
+    future: WordList
+    list_words: WordList
+    others: WordList
+    others_after_my: WordList
+    first_person: WordList
+    body_parts: WordList
+    long_ago: TriagePattern
+    still_current: TriagePattern
+    lasting_repair: TriagePattern
+    gone_now: TriagePattern
+    used_to: TriagePattern
+    doing_the_pose: TriagePattern
+
+
+def expand(source: str, fragments: dict[str, str]) -> str:
+    """Return `source` with each {fragment} replaced by its regex, raising ValueError if unknown."""
+    def swap(found: re.Match[str]) -> str:
+        name = found.group(1)
+        if name not in fragments:
+            known = ", ".join(f"{{{known}}}" for known in sorted(fragments)) or "none"
+            raise ValueError(f"unknown fragment {{{name}}} (defined: {known})")
+        return f"(?:{fragments[name]})"
+    return _FRAGMENT.sub(swap, source)
+
+
+def compile_regex(source: str, fragments: dict[str, str]) -> re.Pattern[str]:
+    """Return the compiled regex, raising ValueError that says why it does not compile."""
+    try:
+        return re.compile(expand(source, fragments))
+    except re.error as exc:
+        raise ValueError(f"is not a valid regex: {exc}") from exc
+
+
+def _example_problems(regex: re.Pattern[str], examples: Examples) -> Iterator[str]:
+    for text in examples.match:
+        if not regex.search(normalise(text)):
+            yield f'example "{text}" is under match but is not matched'
+    for text in examples.no_match:
+        if regex.search(normalise(text)):
+            yield f'example "{text}" is under no_match but is matched'
+
+
+class TriageVocabulary(Strict):
+    """`content/triage.yaml`: the warning signs and the words the safety rules read."""
+
+    fragments: dict[str, NonEmpty] = Field(default_factory=dict)
+    signs: list[TriageSign] = Field(min_length=1)
+    injury_rule: InjuryRule
+    recency: TriagePattern
+    everyday_senses: list[TriagePattern] = Field(default_factory=list)
+    ordinary_words: list[str] = Field(default_factory=list)
+    ordinary_starts: list[str] = Field(default_factory=list)
+    pain_words: list[str] = Field(default_factory=list)
+    list_symptoms: list[str] = Field(default_factory=list)
+    mishaps: list[str] = Field(default_factory=list)
+    phrase_words: list[str] = Field(default_factory=list)
+    scope: ScopeWords
+
+    words_are_words = field_validator(
+        "ordinary_words", "ordinary_starts", "pain_words", "list_symptoms", "mishaps",
+        "phrase_words")(_one_word_each)
+
+    def heard_as(self, sign: str) -> str | None:
+        """Return the plain words for a sign ("tingling or pins and needles"), if it is known."""
+        return next((s.heard_as for s in self.signs if s.id == sign), None)
+
+    def problems(self) -> Iterator[str]:
+        """Yield each fault beyond the shape: bad regexes, unknown fragments, failing examples."""
+        for name, fragment in self.fragments.items():
+            try:
+                re.compile(fragment)
+            except re.error as exc:
+                yield f"fragments.{name}: is not a valid regex: {exc}"
+        seen: dict[str, str] = {}
+        for sign in self.signs:
+            where = f"sign '{sign.id}'"
+            if sign.id in seen.values():
+                yield f"{where}: id is used more than once"
+            for word in sign.words:
+                if word in seen:
+                    yield f"{where}: word '{word}' is also listed under sign '{seen[word]}'"
+                seen[word] = sign.id
+            if not (sign.words or sign.phrases or sign.patterns):
+                yield f"{where}: needs at least one of words, phrases or patterns"
+            yield from self._phrase_problems(sign, where)
+            for number, pattern in enumerate(sign.patterns, start=1):
+                yield from self._pattern_problems(pattern, f"{where}, pattern {number}")
+        if self.injury_rule.sign not in {sign.id for sign in self.signs}:
+            yield f"injury_rule: field 'sign': unknown sign '{self.injury_rule.sign}'"
+        yield from self._pattern_problems(self.recency, "recency")
+        for number, pattern in enumerate(self.everyday_senses, start=1):
+            yield from self._pattern_problems(pattern, f"everyday_senses, pattern {number}")
+        for name in ("long_ago", "still_current", "lasting_repair", "gone_now", "used_to",
+                     "doing_the_pose"):
+            yield from self._pattern_problems(getattr(self.scope, name), f"scope.{name}")
+
+    def _phrase_problems(self, sign: TriageSign, where: str) -> Iterator[str]:
+        regexes = {phrase: re.compile(phrase_regex(phrase)) for phrase in sign.phrases}
+        for phrase, regex in regexes.items():
+            if not any(regex.search(normalise(text)) for text in sign.phrase_examples.match):
+                yield (f"{where}: phrase '{phrase}' has no example it matches; "
+                       "add one under phrase_examples.match")
+        for text in sign.phrase_examples.no_match:
+            hit = next((p for p, regex in regexes.items() if regex.search(normalise(text))), None)
+            if hit is not None:
+                yield f"{where}: phrase '{hit}' matches \"{text}\", which is under no_match"
+
+    def _pattern_problems(self, pattern: TriagePattern, where: str) -> Iterator[str]:
+        shown = pattern.source if len(pattern.source) <= 50 else pattern.source[:47] + "..."
+        where = f"{where} ('{shown}')"
+        try:
+            regex = compile_regex(pattern.source, self.fragments)
+        except ValueError as exc:
+            yield f"{where}: {exc}"
+            return
+        if not pattern.examples.match:
+            yield f"{where}: needs at least one example under match"
+        for problem in _example_problems(regex, pattern.examples):
+            yield f"{where}: {problem}"

@@ -6,30 +6,33 @@ import dataclasses
 import logging
 import re
 import unicodedata
-from collections.abc import Awaitable, Callable
 
 from bot.core import texts
+from bot.core.account import feature as account_feature
 from bot.core.account.settings import Account
+from bot.core.breaks import feature as breaks_feature
 from bot.core.breaks.commands import BreaksCommands
-from bot.core.breaks.nudges import SNOOZE_TIMER, Nudges
+from bot.core.breaks.nudges import Nudges
 from bot.core.buttons import decode
 from bot.core.context import Services, Turn
 from bot.core.events import ButtonPress, Command, InboundEvent, Reply, ReplyToBot, Text
-from bot.core.hero.flow import HOLD_TIMER, HeroFlow
+from bot.core.features import Audience, CommandSpec, Feature, Registry
+from bot.core.hero import feature as hero_feature
+from bot.core.hero.flow import HeroFlow
 from bot.core.hero.progress import Progress
 from bot.core.models import Timer
+from bot.core.questions import feature as questions_feature
 from bot.core.questions import smalltalk
 from bot.core.questions.asking import Asking
 from bot.core.questions.inbox import Inbox
 
 log = logging.getLogger(__name__)
 
-CommandHandler = Callable[[Turn, str], Awaitable[list[Reply]]]
-COACH_ONLY = frozenset({"inbox", "answer", "stats"})
 # Terminal escapes and bidirectional overrides: a member's text must never drive the coach's
 # terminal or reorder what the coach reads. Newlines and tabs stay.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+TIMER_BATCH = 200
 
 
 def printable(text: str) -> str:
@@ -55,7 +58,7 @@ def normalise_command(name: str) -> str:
 class Coach:
     """The platform-neutral bot. Adapters hold one and call `handle`; the clock calls `sweep`."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, extra: tuple[Feature, ...] = ()) -> None:
         self.s = services
         self.hero = HeroFlow(services)
         self.asking = Asking(services, on_warning=self.hero.stop_for_safety)
@@ -63,34 +66,39 @@ class Coach:
         self.progress = Progress(services)
         self.nudges = Nudges(services)
         self.breaks = BreaksCommands(services, self.nudges)
-        self.account = Account(services, on_zone_change=self.breaks.rezone)
-        self.commands: dict[str, CommandHandler] = {
-            "start": self._start,
-            "help": lambda turn, _: self._help(turn),
-            "hero": lambda turn, _: self.hero.command(turn),
-            "ask": self.asking.ask,
-            "progress": self._progress,
-            "timezone": self.account.timezone,
-            "settings": self._settings,
-            "breaks": self.breaks.breaks,
-            "remind": self.breaks.remind,
-            "pause": self.breaks.pause,
-            "resume": self.breaks.resume,
-            "forget": lambda turn, _: self.account.forget(turn),
-            "inbox": lambda turn, _: self.inbox.inbox(turn),
-            "answer": self.inbox.answer,
-            "stats": self._stats,
-        }
-        self.buttons = {
-            "h": self.hero.press,
-            "q": self.asking.press,
-            "tz": self.account.press_zone,
-            "f": self.account.press_forget,
-            "n": self.nudges.press,
-            "b": self.breaks.press,
-            "p": self.breaks.press_pause,
-        }
-        self.timers = {HOLD_TIMER: self.hero.on_timer, SNOOZE_TIMER: self.nudges.on_snooze}
+        self.account = Account(services, on_zone_change=self.breaks.rezone,
+                               on_forget=self._forget)
+        # The order here is the order of /help and the platforms' menus.
+        self.features = Registry.of((
+            hero_feature.declare(self.hero, self._progress),
+            questions_feature.declare(self.asking, self.inbox, self._stats),
+            breaks_feature.declare(self.breaks, self.nudges),
+            account_feature.declare(self.account, self._settings),
+            *extra,
+            self._basics(),
+        ))
+
+    def _basics(self) -> Feature:
+        return Feature("basics", commands=(
+            CommandSpec("start", "start here", self._start, audience=Audience.UNLISTED),
+            CommandSpec("help", "this list", lambda turn, _: self._help(turn), in_groups=True),
+        ))
+
+    async def _forget(self, person_id: int) -> None:
+        await self.features.forget(person_id)
+
+    def help_text(self, coach: bool = False) -> str:
+        """Return /help for a member, or with the coach's commands for a coach."""
+        return texts.help_text(self.command_list(coach))
+
+    def command_list(self, coach: bool = False) -> str:
+        """Return the listed commands, one per line, the coach's under their own heading."""
+        lines = [spec.help_line() for spec in self.features.listed() if not spec.coach_only]
+        if coach:
+            lines += ["", "For the coach:"]
+            lines += [spec.help_line() for spec in self.features.listed(coach=True)
+                      if spec.coach_only]
+        return "\n".join(lines)
 
     def is_coach(self, turn: Turn) -> bool:
         """Return True when the person is listed in COACH_IDS."""
@@ -124,7 +132,8 @@ class Coach:
             return [*replies, *(await self._press(turn, event.payload))]
         is_start = isinstance(event, Command) and normalise_command(event.name) == "start"
         if person.is_new and not is_start:
-            replies.append(Reply(texts.welcome(origin.display_name, self.is_coach(turn))))
+            replies.append(Reply(texts.welcome(origin.display_name,
+                                               self.command_list(self.is_coach(turn)))))
         replies.extend(await self.inbox.pending_for(turn))
         if isinstance(event, Command):
             replies.extend(await self._command(turn, normalise_command(event.name), event.args))
@@ -135,16 +144,17 @@ class Coach:
         return replies
 
     async def _command(self, turn: Turn, name: str, args: str) -> list[Reply]:
-        handler = self.commands.get(name)
-        if handler is None:
+        spec = self.features.commands.get(name)
+        if spec is None:
             shown = name[:32] or "that"
-            return [Reply(f"I don't know /{shown}. {texts.help_text(self.is_coach(turn))}")]
-        if name in COACH_ONLY and not self.is_coach(turn):
+            return [Reply(f"I don't know /{shown}. {self.help_text(self.is_coach(turn))}")]
+        if spec.coach_only and not self.is_coach(turn):
             return [Reply("Sorry, that command is just for the coach. /help shows what you can do.")]
-        return await handler(turn, args)
+        return await spec.handler(turn, args)
 
     async def _start(self, turn: Turn, args: str) -> list[Reply]:
-        welcome = Reply(texts.welcome(turn.origin.display_name, self.is_coach(turn)))
+        welcome = Reply(texts.welcome(turn.origin.display_name,
+                                      self.command_list(self.is_coach(turn))))
         deep_link = args.strip().lower()
         if deep_link == "hero":
             return [welcome, *(await self.hero.command(turn))]
@@ -166,7 +176,7 @@ class Coach:
         return replies
 
     async def _help(self, turn: Turn) -> list[Reply]:
-        return [Reply(texts.help_text(self.is_coach(turn)))]
+        return [Reply(self.help_text(self.is_coach(turn)))]
 
     async def _reply_to_bot(self, turn: Turn, event: ReplyToBot) -> list[Reply]:
         if event.replied_message_id and self.is_coach(turn):
@@ -190,14 +200,14 @@ class Coach:
 
     async def _press(self, turn: Turn, payload_text: str) -> list[Reply]:
         payload = decode(payload_text)
-        handler = self.buttons.get(payload.feature) if payload else None
+        handler = self.features.buttons.get(payload.feature) if payload else None
         if payload is None or handler is None:
             return [Reply(texts.EXPIRED, alert=True)]
         return await handler(turn, payload)
 
     async def fire(self, timer: Timer) -> None:
         """Run the feature a claimed timer belongs to."""
-        handler = self.timers.get(timer.kind)
+        handler = self.features.timers.get(timer.kind)
         if handler is None:
             log.warning("no handler for timer kind %r", timer.kind)
             return
@@ -208,7 +218,13 @@ class Coach:
 
     async def sweep(self) -> int:
         """Claim and fire due timers, then claim and send due nudges; return how many."""
-        claimed = await self.s.store.timers.claim_due(self.s.clock.now())
-        for timer in claimed:
-            await self.fire(timer)
-        return len(claimed) + await self.nudges.sweep()
+        fired = 0
+        while True:
+            # Claimed (fired_at set) and committed before any fires: a crash loses at most
+            # this batch of timers, and never fires one twice.
+            claimed = await self.s.store.timers.claim_due(self.s.clock.now(), TIMER_BATCH)
+            for timer in claimed:
+                await self.fire(timer)
+            fired += len(claimed)
+            if len(claimed) < TIMER_BATCH:
+                return fired + await self.nudges.sweep()

@@ -11,7 +11,7 @@ from bot.core.events import Origin
 from bot.core.models import Person
 from bot.core.ports import Clock, Delivery, Wakeup
 from bot.core.questions.matching import BackgroundMatcher
-from bot.storage.store import Store
+from bot.core.repositories import Storage
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class CoreConfig:
 class Services:
     """The core's collaborators, given to it by whoever starts the bot."""
 
-    store: Store
+    store: Storage
     content: Content
     matcher: BackgroundMatcher
     delivery: Delivery

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from bot.core.events import Identity
@@ -49,6 +49,9 @@ class HeroSession:
     felt: str | None = None
     outcome: str | None = None
     ended_at: datetime | None = None
+    # The (step, round) this copy was read at: a save only lands if the row is still there,
+    # so the second of two simultaneous button presses changes nothing.
+    read_at_step: tuple[str, int] | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_open(self) -> bool:

@@ -53,7 +53,7 @@ _SMOOTHING = 2
 
 
 @dataclass(frozen=True)
-class Figures:
+class TuneScores:
     """Top-1 on-topic and off-topic refusal, as fractions."""
 
     top1_on_topic: float
@@ -65,8 +65,8 @@ class TuneResult:
     """The chosen setting, its figures on all the data, and the cross-validated figures."""
 
     setting: Setting
-    fitted: Figures
-    cross_validated: Figures
+    fitted: TuneScores
+    cross_validated: TuneScores
     folds: int
 
 
@@ -163,7 +163,7 @@ def _choose(groups: list[_Group], keep: list[int], on_total: int,
     return best[2], best[3]
 
 
-def objective(figures: Figures) -> float:
+def objective(figures: TuneScores) -> float:
     """Return what tune maximises: the worse of top-1 on-topic and off-topic refusal."""
     return min(figures.top1_on_topic, figures.offtopic_refused)
 
@@ -173,7 +173,7 @@ def _scored(writers: Sequence[Sequence[EvalCase]]) -> list[list[EvalCase]]:
 
 
 def figures_of(setting: Setting, entries: Sequence[FaqEntry], examples: Sequence[FaqExample],
-               writers: Sequence[Sequence[EvalCase]], *, words_only: bool = False) -> Figures:
+               writers: Sequence[Sequence[EvalCase]], *, words_only: bool = False) -> TuneScores:
     """Score one setting on all the writers exactly as tune scores its candidates."""
     rows = _rows(entries, examples, _scored(writers), words_only)
     tops = _tops(setting.blend, [entry.id for entry in entries], rows)
@@ -186,7 +186,7 @@ def figures_of(setting: Setting, entries: Sequence[FaqEntry], examples: Sequence
         else:
             on_total += 1
             on += answered and right
-    return Figures(on / on_total, off / (len(rows) - on_total))
+    return TuneScores(on / on_total, off / (len(rows) - on_total))
 
 
 def tune(entries: Sequence[FaqEntry], examples: Sequence[FaqExample],
@@ -207,10 +207,10 @@ def tune(entries: Sequence[FaqEntry], examples: Sequence[FaqExample],
         on_held += group.on[k][i]
         off_held += group.off[k][i]
     group, i = _choose(groups, list(range(folds)), sum(on_per), sum(off_per))
-    fitted = Figures(sum(g[i] for g in group.on) / sum(on_per),
+    fitted = TuneScores(sum(g[i] for g in group.on) / sum(on_per),
                      sum(g[i] for g in group.off) / sum(off_per))
     return TuneResult(Setting(group.blend, THRESHOLDS[i], group.margin), fitted,
-                      Figures(on_held / sum(on_per), off_held / sum(off_per)), folds)
+                      TuneScores(on_held / sum(on_per), off_held / sum(off_per)), folds)
 
 
 def main(args: list[str]) -> int:

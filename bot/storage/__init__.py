@@ -1,1 +1,1 @@
-"""Storage: SQLite with numbered migrations."""
+"""Storage: the core's repositories over SQLite or PostgreSQL, with numbered migrations."""

@@ -1,47 +1,22 @@
-"""What every sub-repository shares: the connection, its write lock, and row helpers."""
+"""What every repository shares: the database, written against in SQL both backends run."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import datetime
 
-import aiosqlite
-
-from bot.storage.db import from_db
-
-
-def maybe_time(text: str | None) -> datetime | None:
-    """Parse an optional stored timestamp."""
-    return from_db(text) if text else None
+from bot.storage.sql import Database
 
 
 class Base:
-    """Shared access to the connection and its write lock."""
+    """Shared access to one backend's database."""
 
-    def __init__(self, db: aiosqlite.Connection, lock: asyncio.Lock) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self.lock = lock
 
-    async def fetchone(self, sql: str, params: tuple = ()) -> aiosqlite.Row | None:
-        """Run a query and return its first row."""
-        async with self.db.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+    def t(self, when: datetime | None) -> object:
+        """Turn an aware instant into the value the backend stores."""
+        return self.db.time(when)
 
-    async def fetchall(self, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
-        """Run a query and return all rows."""
-        async with self.db.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
-
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Run a block as one IMMEDIATE transaction, serialised on this connection."""
-        async with self.lock:
-            await self.db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.db
-            except BaseException:
-                await self.db.rollback()
-                raise
-            await self.db.commit()
+    def rt(self, value: object) -> datetime | None:
+        """Read a stored instant (or None) as an aware UTC datetime."""
+        return self.db.read_time(value)

@@ -1,37 +1,31 @@
-"""Open the SQLite database in WAL mode and bring its schema up to date."""
+"""SQLite: open the file in WAL mode, bring its schema up to date, and run the shared SQL."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import re
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import aiosqlite
 
+from bot.storage.migrations import (
+    Migration,
+    MigrationError,
+    default_migrations_dir,
+    discover_migrations,
+)
+from bot.storage.sql import Executor, Params, Row
+
+__all__ = ["Migration", "MigrationError", "SqliteDatabase", "connect", "default_migrations_dir",
+           "discover_migrations", "from_db", "migrate", "open_sqlite", "schema_version", "to_db"]
+
 log = logging.getLogger(__name__)
 
-MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-
-
-class MigrationError(RuntimeError):
-    """A migration file is misnamed, out of sequence, or failed to apply."""
-
-
-@dataclass(frozen=True)
-class Migration:
-    """One numbered SQL file from `migrations/`."""
-
-    version: int
-    path: Path
-
-
-def default_migrations_dir() -> Path:
-    """Return the `migrations/` folder shipped beside the `bot` package."""
-    return Path(__file__).resolve().parents[2] / "migrations"
 
 
 def to_db(when: datetime) -> str:
@@ -46,29 +40,19 @@ def from_db(text: str) -> datetime:
     return datetime.fromisoformat(text)  # 3.11+ reads the trailing Z as UTC, and fast
 
 
-def sqlite_path(database_url: str) -> str:
-    """Turn `sqlite:///relative.db`, `sqlite:////abs.db` or a bare path into a file path."""
-    if database_url.startswith("sqlite:///"):
-        return database_url.removeprefix("sqlite:///") or ":memory:"
-    if "://" in database_url:
-        scheme = database_url.split("://", 1)[0]
-        raise ValueError(f"DATABASE_URL scheme '{scheme}' is not supported yet; use sqlite:///path.db")
-    return database_url
-
-
-def discover_migrations(folder: Path | None = None) -> list[Migration]:
-    """List the migrations in order, checking they are numbered 1, 2, 3 … with no gaps."""
-    folder = folder or default_migrations_dir()
-    found: list[Migration] = []
-    for path in sorted(folder.glob("*.sql")):
-        match = MIGRATION_NAME.match(path.name)
-        if not match:
-            raise MigrationError(f"{path.name}: migrations are named NNNN_description.sql")
-        found.append(Migration(int(match.group(1)), path))
-    for expected, migration in enumerate(found, start=1):
-        if migration.version != expected:
-            raise MigrationError(f"{migration.path.name}: expected migration number {expected:04d}")
-    return found
+def split_statements(sql: str) -> list[str]:
+    """Split a script into complete statements (executescript would commit our transaction)."""
+    statements, pending = [], ""
+    for line in sql.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending)
+            pending = ""
+    leftover = "\n".join(
+        line for line in pending.splitlines() if line.strip() and not line.strip().startswith("--"))
+    if leftover:
+        statements.append(leftover + ";")
+    return statements
 
 
 async def schema_version(db: aiosqlite.Connection) -> int:
@@ -76,19 +60,6 @@ async def schema_version(db: aiosqlite.Connection) -> int:
     async with db.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
     return int(row[0]) if row else 0
-
-
-def split_statements(sql: str) -> list[str]:
-    """Split a migration into its statements, so they can run inside one open transaction."""
-    statements, pending = [], ""
-    for line in sql.splitlines(keepends=True):
-        pending += line
-        if sqlite3.complete_statement(pending):
-            statements.append(pending)
-            pending = ""
-    if any(line.strip() and not line.strip().startswith("--") for line in pending.splitlines()):
-        statements.append(pending)
-    return statements
 
 
 async def migrate(
@@ -99,15 +70,17 @@ async def migrate(
     # A new database is routine; upgrading an existing one is worth a line in the log.
     level = logging.INFO if current else logging.DEBUG
     for migration in discover_migrations(folder):
-        if migration.version <= current or (target is not None and migration.version > target):
+        if target is not None and migration.version > target:
+            break
+        if migration.version <= current:
             continue
         # The version is read again under the write lock: a second process opening the same
         # new file waits here, then finds the migration applied and skips it.
         await db.execute("BEGIN IMMEDIATE")
         try:
-            if await schema_version(db) >= migration.version:
+            current = await schema_version(db)
+            if migration.version <= current:
                 await db.rollback()
-                current = migration.version
                 continue
             for statement in split_statements(migration.path.read_text(encoding="utf-8")):
                 await db.execute(statement)
@@ -126,9 +99,10 @@ async def migrate(
 
 async def connect(database_url: str, migrations: Path | None = None) -> aiosqlite.Connection:
     """Open the database, switch on WAL and foreign keys, and migrate it."""
-    path = sqlite_path(database_url)
-    if path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    from bot.storage.urls import parse_database_url
+
+    path = parse_database_url(database_url).target
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = await aiosqlite.connect(path, isolation_level=None)
     db.row_factory = aiosqlite.Row
     try:
@@ -143,3 +117,65 @@ async def connect(database_url: str, migrations: Path | None = None) -> aiosqlit
         await db.close()
         raise
     return db
+
+
+class SqliteDatabase:
+    """One aiosqlite connection; writers take turns through an IMMEDIATE transaction."""
+
+    dialect = "sqlite"
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+        self.lock = asyncio.Lock()
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        """Run a query and return its first row."""
+        async with self.conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        """Run a query and return all rows."""
+        async with self.conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run a statement and return how many rows it changed."""
+        async with self.conn.execute(sql, params) as cursor:
+            return cursor.rowcount
+
+    async def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        """Run one statement for each set of parameters."""
+        await self.conn.executemany(sql, rows)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Executor]:
+        """Run a block as one IMMEDIATE transaction, serialised on this connection."""
+        async with self.lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self
+            except BaseException:
+                await self.conn.rollback()
+                raise
+            await self.conn.commit()
+
+    def skip_locked(self, table: str | None = None) -> str:
+        """Return nothing: BEGIN IMMEDIATE already holds the whole file for the batch."""
+        return ""
+
+    def time(self, when: datetime | None) -> str | None:
+        """Store an instant as fixed-width UTC text."""
+        return to_db(when) if when else None
+
+    def read_time(self, value: object) -> datetime | None:
+        """Read an instant stored as text."""
+        return from_db(str(value)) if value else None
+
+    async def close(self) -> None:
+        """Close the connection."""
+        await self.conn.close()
+
+
+async def open_sqlite(database_url: str, migrations: Path | None = None) -> SqliteDatabase:
+    """Connect, migrate, and return the database."""
+    return SqliteDatabase(await connect(database_url, migrations))

@@ -15,7 +15,8 @@ FIGURES = (
     "due minute: claim / advance all (s)", "due minute: full sweep + null send (s)",
     "restart and resume (s)", "peak RSS (MB)", "ratios (HeroCoach vs each APScheduler variant):",
     "claims per second >= 20,000", "peak RSS <= 300 MB", "restart faster than",
-    "less memory than",
+    "less memory than", "Storage backends", "claim all due rows, no send (s)",
+    "full sweep + null send (s)", "restart: open + first sweep (s)",
 )
 
 
@@ -35,6 +36,10 @@ def test_benchmark_runs_small_and_prints_every_figure(tmp_path):
     rows_due = next(line for line in table if line.strip().startswith("rows due"))
     assert rows_due.split()[-3:] == ["500", "500", "500"]
     assert done.stdout.count("PASS") + done.stdout.count("MISS") == 4
+    assert any(line.startswith("measure") and line.split()[-3:] == ["x1", "PostgreSQL", "x2"]
+               for line in table)
+    sends = next(line for line in table if line.strip().startswith("sends per second"))
+    assert all(cell.replace(",", "").isdigit() for cell in sends.split()[-3:]), sends
     assert list(tmp_path.iterdir()) == []
 
 

@@ -1,4 +1,4 @@
-"""A content folder of our own: the shipped progression and movements, stand-in FAQ entries."""
+"""A content folder of our own: the shipped YAML files, stand-in FAQ entries."""
 
 import shutil
 from pathlib import Path
@@ -10,6 +10,7 @@ from bot.content.loader import (
     PROGRESSION_FILE,
     REQUIRED_FAQ_IDS,
     SAFETY_FILE,
+    TRIAGE_FILE,
     default_content_dir,
 )
 
@@ -27,7 +28,7 @@ def faq_text(faq_id: str, answer: str = "A short, kind answer.") -> str:
 def root(tmp_path: Path) -> Path:
     root = tmp_path / "content"
     (root / "faq").mkdir(parents=True)
-    for name in (PROGRESSION_FILE, MOVEMENTS_FILE, SAFETY_FILE):
+    for name in (PROGRESSION_FILE, MOVEMENTS_FILE, SAFETY_FILE, TRIAGE_FILE):
         shutil.copy(SHIPPED / name, root / name)
     shutil.copytree(SHIPPED / "images", root / "images")
     # Our own FAQ stand-ins keep these tests independent of the shipped FAQ wording.

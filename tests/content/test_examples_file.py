@@ -13,10 +13,11 @@ def _write(root: Path, *lines: str) -> None:
     (root / EXAMPLES_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def test_shipped_examples_load_and_cover_every_entry_and_offtopic():
+def test_shipped_examples_load_and_name_only_entries_that_exist():
+    # A new entry may ship with only its alternatives; examples are optional per entry.
     content = load_content()
     labels = {x.faq for x in content.examples}
-    assert {e.id for e in content.faq} <= labels | {"safety"}
+    assert labels <= {e.id for e in content.faq} | {"offtopic", "redflag", "ordinary"}
     assert {"offtopic", "redflag", "ordinary"} <= labels
     assert len(content.examples) >= 500
 

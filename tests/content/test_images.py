@@ -8,7 +8,7 @@ import yaml
 from PIL import Image as PillowImage
 from PIL import ImageChops, PngImagePlugin
 
-from bot.content.cli import run_render
+from bot.cli.content import run_render
 from bot.content.images import MAX_BYTES, SOURCE_KEY, digest, png_path, render_png
 from bot.content.loader import PROGRESSION_FILE, check_content, default_content_dir, load_content
 from bot.content.schema import LEVEL_IDS

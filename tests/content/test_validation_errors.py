@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.content.cli import run_check
+from bot.cli.content import run_check
 from bot.content.loader import (
     MOVEMENTS_FILE,
     PROGRESSION_FILE,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from tests.conftest import World
 
 
@@ -79,18 +77,54 @@ async def test_forget_deletes_every_row_about_the_person(world: World) -> None:
     done = await ann.press("Yes, delete everything")
     assert "deleted everything" in done[-1].text
 
-    with sqlite3.connect(world.db_path) as db:
-        tables = [r[0] for r in db.execute(
+    tables = await tables_about_people(world)
+    assert {"people", "progression", "hero_sessions", "questions", "timers", "schedules",
+            "nudges"} <= set(tables)
+    for table in tables:
+        key = "id" if table == "people" else "person_id"
+        left = await world.rows(f"SELECT COUNT(*) FROM {table} WHERE {key} = ?", ann_id)
+        assert left[0][0] == 0, f"{table} still has rows about ann"
+    assert (await world.rows("SELECT COUNT(*) FROM hero_sessions"))[0][0] == 1  # bob's
+    assert (await world.rows("SELECT COUNT(*) FROM questions"))[0][0] == 2
+    # The coach's notices about ann's questions went with them; bob's /ask keeps its own.
+    notices = await world.rows("SELECT n.question_id, q.person_id FROM question_notices n"
+                               " JOIN questions q ON q.id = n.question_id")
+    bob_id = (await world.runtime.store.people.find(bob.identity)).id
+    assert [person for _, person in notices] == [bob_id]
+
+
+async def test_a_coach_who_forgets_leaves_no_notice_or_name_behind(world: World) -> None:
+    coach, ann = world.chat.user("coach"), world.chat.user("ann")
+    await coach.say("/inbox")
+    await ann.say("/ask what's a good bike to buy")
+    await ann.say("/ask and a good helmet")
+    await coach.say("/answer 1 a comfy one")
+    assert (await world.rows("SELECT COUNT(*) FROM question_notices"))[0][0] == 2
+    await coach.say("/forget")
+    assert "deleted everything" in (await coach.press("Yes, delete everything"))[-1].text
+
+    assert (await world.rows("SELECT COUNT(*) FROM question_notices"))[0][0] == 0
+    assert (await world.rows("SELECT COUNT(*) FROM questions WHERE answered_by IS NOT NULL"))[0][0] == 0
+    # Ann's questions and the answer she was given stay: they are hers.
+    assert await world.rows("SELECT id, answer FROM questions ORDER BY id") == [
+        (1, "a comfy one"), (2, None)]
+
+
+async def tables_about_people(world: World) -> list[str]:
+    """Every table with a person key, read from the backend's own catalogue."""
+    if world.database_url.startswith("sqlite"):
+        names = [r[0] for r in await world.rows(
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
-        for table in tables:
-            columns = [r[1] for r in db.execute(f"PRAGMA table_info({table})")]
-            key = "id" if table == "people" else "person_id"
-            if key not in columns:
-                continue
-            left = db.execute(f"SELECT COUNT(*) FROM {table} WHERE {key} = ?", (ann_id,)).fetchone()
-            assert left[0] == 0, f"{table} still has rows about ann"
-        assert db.execute("SELECT COUNT(*) FROM hero_sessions").fetchone()[0] == 1  # bob's
-        assert db.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == 2
+        found = []
+        for name in names:
+            columns = {r[1] for r in await world.rows(f"PRAGMA table_info({name})")}
+            if name == "people" or "person_id" in columns:
+                found.append(name)
+        return sorted(found)
+    rows = await world.rows(
+        "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public'"
+        " AND (column_name = 'person_id' OR (table_name = 'people' AND column_name = 'id'))")
+    return sorted({r[0] for r in rows})
 
 
 async def test_forget_buttons_refuse_another_person(world: World) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.conftest import World
 
 
@@ -179,3 +181,32 @@ async def test_buttons_belong_to_their_owner(world: World) -> None:
     assert refused[-1].alert and "someone else" in refused[-1].text
     still = await owner.press(0, buttons)
     assert "What will you sit on" in still[-1].text
+
+
+async def test_two_simultaneous_presses_move_the_session_once(world: World) -> None:
+    """A double tap, or two processes: the second press is told the button expired."""
+    from bot.adapters.memory import MemoryChat
+    from bot.app import build_runtime
+    from bot.core import texts
+    from bot.core.context import CoreConfig
+
+    second = await build_runtime(database_url=world.database_url, config=CoreConfig(),
+                                 clock=world.clock)
+    try:
+        here, there = world.chat.user("ann"), MemoryChat(second.coach).user("ann")
+        replies = await here.say("/hero")
+        if "Quick check" in replies[-1].text:
+            await here.press("All clear")
+        await here.press(0)
+        await here.press("I'm in position")
+        for _ in range(3):
+            await here.press(0)
+        tuck = next(c for c in here.choices() if c.label == "Tail tucked")
+        results = await asyncio.gather(here.press_payload(tuck.payload),
+                                       there.press_payload(tuck.payload))
+        texts_seen = sorted(replies[-1].text for replies in results)
+        assert sum(t == texts.EXPIRED for t in texts_seen) == 1, texts_seen
+        timers = await world.rows("SELECT COUNT(*) FROM timers WHERE kind = 'hold'")
+        assert timers[0][0] == 1  # the hold started once
+    finally:
+        await second.close()

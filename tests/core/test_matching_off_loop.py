@@ -61,3 +61,19 @@ async def test_start_up_does_not_wait_for_the_matcher() -> None:
     with pytest.raises(RuntimeError):
         await background.matcher()
     background.close()
+
+
+async def test_a_lazy_matcher_is_built_only_when_a_question_comes() -> None:
+    built = []
+
+    def build() -> FaqMatcher:
+        built.append(True)
+        raise RuntimeError("built")
+
+    background = BackgroundMatcher(build, eager=False)  # what a worker, which only sends, uses
+    await asyncio.sleep(0.1)
+    assert built == []
+    with pytest.raises(RuntimeError, match="built"):
+        await background.match("why tuck the tail")
+    assert built == [True]
+    background.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.core.hero.progress import day_streak
+from bot.core.streaks import day_streak
 
 MON = date(2026, 11, 23)
 WEEKDAYS = frozenset(range(5))

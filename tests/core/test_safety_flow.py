@@ -35,7 +35,7 @@ async def test_a_red_flag_during_the_hold_ends_the_session_with_no_times_up(worl
     await ann.say("/hero")
     await ann.press("All clear")
     await ann.press(0)  # the suggested prop
-    for label in ("I'm in position", "Next round", "Next round", "Ready to hold", "Tail tucked"):
+    for label in ("I'm in position", "Next round", "Next round", "Ready to hold still", "Tail tucked"):
         await ann.press(label)
     session = await world.runtime.store.hero.open_session(1)
     assert session is not None and session.step == "hold"
@@ -84,3 +84,24 @@ async def test_negated_someone_elses_and_old_signs_do_not_get_the_stop_answer(
     replies = await world.chat.user("ann").say(message)
     assert "You mentioned" not in replies[-1].text
     assert "warning sign" not in replies[-1].text
+
+
+async def test_someone_elses_sign_gets_the_gentler_note_and_leaves_my_session_open(
+        world: World) -> None:
+    ann = world.chat.user("ann")
+    await ann.say("/hero")
+    await ann.press("All clear")
+    replies = await ann.say("my wife has numbness in her feet, should she try this?")
+    text = replies[0].text
+    assert "still waiting" in replies[-1].text
+    assert text.startswith("You mentioned numbness for someone else.")
+    assert "doctor or physiotherapist" in text and "urgent medical help" not in text
+    assert not any("ended your /hero session" in reply.text for reply in replies)
+    assert await world.runtime.store.hero.open_session(1) is not None
+
+
+async def test_an_old_replaced_joint_gets_the_gentler_note(world: World) -> None:
+    replies = await world.chat.user("ann").say(
+        "I had a hip replacement 15 years ago, all healed up, can I still kneel on a block?")
+    assert replies[-1].text.startswith("You mentioned a replaced or fused joint.")
+    assert "urgent medical help" not in replies[-1].text

@@ -14,6 +14,7 @@ from bot.adapters.discord.adapter import DiscordAdapter
 from bot.adapters.discord.views import from_discord
 from bot.app import Runtime, runtime_from_settings
 from bot.config import Settings
+from bot.core.features import Feature
 from tests.discord.emulator import DiscordEmulator
 from tests.discord.payloads import JSON
 
@@ -49,8 +50,9 @@ class Bot:
 
 
 @asynccontextmanager
-async def running(settings: Settings, emu: DiscordEmulator) -> AsyncIterator[Bot]:
-    runtime = await runtime_from_settings(settings)
+async def running(settings: Settings, emu: DiscordEmulator,
+                  features: tuple[Feature, ...] = ()) -> AsyncIterator[Bot]:
+    runtime = await runtime_from_settings(settings, features=features)
     adapter = DiscordAdapter(runtime, settings, guild_ready_timeout=0.05)
     runtime.router.register(adapter.platform, adapter)
     try:
@@ -93,7 +95,7 @@ def made_by(emu: DiscordEmulator, interaction: JSON) -> list[JSON]:
     ]
 
 
-class Person:
+class DiscordUser:
     """A Discord user who types slash commands and presses buttons in the emulator."""
 
     def __init__(self, emu: DiscordEmulator, user_id: int, *, in_guild: bool = True) -> None:

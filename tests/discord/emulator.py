@@ -16,8 +16,10 @@ import yarl
 from aiohttp import web
 
 from tests.discord import payloads as p
+from tests.discord.contract import checked_against_spec
 from tests.discord.media import Refused, Upload, resolve
 from tests.discord.payloads import EPHEMERAL, JSON, LOADING
+from tests.specs.violations import Violations
 
 __all__ = ["EPHEMERAL", "LOADING", "Call", "DiscordEmulator"]
 
@@ -81,6 +83,7 @@ class DiscordEmulator:
         self.identify: JSON | None = None
         self.gateway_queries: list[dict[str, str]] = []
         self.port = 0
+        self.violations = Violations("Discord")
         self._calls: list[Call] = []
         self._rules: list[_Rule] = []
         self._blocked_users: set[int] = set()
@@ -129,7 +132,10 @@ class DiscordEmulator:
     async def start(self) -> None:
         """Listen on a free loopback port."""
         # Room for uploads over the platforms' limits, so the limits are what refuses them.
-        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app = web.Application(
+            client_max_size=64 * 1024 * 1024,
+            middlewares=[checked_against_spec(self.violations, API_PREFIX)],
+        )
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, handle_signals=False)
@@ -143,6 +149,7 @@ class DiscordEmulator:
             await self._ws.close(code=1001)
         if self._runner is not None:
             await self._runner.cleanup()
+        self.violations.assert_none()
 
     def hook_discord(self) -> None:
         """Point discord.py's REST base and default gateway at this emulator."""

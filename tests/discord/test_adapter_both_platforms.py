@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.platforms import run_platforms
-from tests.discord.conftest import COACH, MEMBER, Person, labels, text_of
+from tests.discord.conftest import COACH, MEMBER, DiscordUser, labels, text_of
 from tests.discord.emulator import DiscordEmulator
 from tests.telegram import updates
 from tests.telegram.emulator import TelegramEmulator
@@ -49,7 +49,7 @@ async def test_a_telegram_question_is_answered_by_the_coach_on_discord(tmp_path:
             )
             assert relay.params["chat_id"] == ALICE.id
 
-            member = Person(discord_emu, MEMBER)
+            member = DiscordUser(discord_emu, MEMBER)
             await member.slash("hero", count=2)
             assert "All clear, let's start" in labels(member.current)
         finally:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.core.test_features import toy_feature
 from tests.discord.conftest import (
     MEMBER,
     STRANGER,
     Bot,
-    Person,
+    DiscordUser,
     labels,
     made_by,
     running,
@@ -69,13 +70,13 @@ async def test_guild_id_syncs_to_that_guild(emu: DiscordEmulator, tmp_path: Path
     async with running(settings, emu) as bot:
         [put] = command_puts(emu)
         assert put.path == f"/applications/{emu.app_id}/guilds/{emu.guild_id}/commands"
-        member = Person(emu, MEMBER)
+        member = DiscordUser(emu, MEMBER)
         [reply] = await member.slash("help")
         assert "/hero" in text_of(reply)
         assert bot.adapter.commands_synced
 
 
-async def run_session(member: Person, intensity: str, felt: str) -> str:
+async def run_session(member: DiscordUser, intensity: str, felt: str) -> str:
     messages = await member.slash("hero", count=2 if member.current is None else 1)
     if "Quick check" in text_of(messages[-1]):
         await member.press("All clear")
@@ -92,7 +93,7 @@ async def run_session(member: Person, intensity: str, felt: str) -> str:
 async def test_full_hero_session_is_ephemeral_and_next_one_starts_easier(
     emu: DiscordEmulator, bot: Bot
 ) -> None:
-    member = Person(emu, MEMBER)
+    member = DiscordUser(emu, MEMBER)
     summary = await run_session(member, "9", "Front of thighs")
     assert "Logged" in summary and "intensity 9/10" in summary
     assert member.current is not None and member.current["components"] == []
@@ -109,12 +110,12 @@ async def test_full_hero_session_is_ephemeral_and_next_one_starts_easier(
 
 
 async def test_a_strangers_press_is_refused_privately(emu: DiscordEmulator, bot: Bot) -> None:
-    member = Person(emu, MEMBER)
+    member = DiscordUser(emu, MEMBER)
     await member.slash("hero", count=2)
     session = member.current
     assert session is not None
     before = (session["content"], session["components"])
-    stranger = Person(emu, STRANGER)
+    stranger = DiscordUser(emu, STRANGER)
     stranger.current = session
     refusal = await stranger.press("All clear")
     assert refusal is not session
@@ -125,7 +126,7 @@ async def test_a_strangers_press_is_refused_privately(emu: DiscordEmulator, bot:
 
 async def test_idle_session_tells_how_to_resume(emu: DiscordEmulator, bot: Bot) -> None:
     bot.adapter.sessions.timeout = 0.2
-    member = Person(emu, MEMBER)
+    member = DiscordUser(emu, MEMBER)
     await member.slash("hero", count=2)
     session = member.current
     assert session is not None
@@ -146,7 +147,7 @@ async def test_slow_work_is_deferred_then_shown(emu: DiscordEmulator, bot: Bot) 
     assert emu.interaction_responses(slash["id"]) == [{"type": 5, "data": {"flags": EPHEMERAL}}]
     assert "Hi user4242" in text_of(welcome) and not welcome["flags"] & LOADING
     assert check["flags"] & EPHEMERAL
-    member = Person(emu, MEMBER)
+    member = DiscordUser(emu, MEMBER)
     member.current = check
     await member.press("All clear", until=lambda m: "What will you sit on" in text_of(m))
     [*_, press] = emu.calls(path_contains="/callback")
@@ -159,13 +160,13 @@ async def test_timezone_autocomplete_offers_zone_names(emu: DiscordEmulator, bot
     assert response["type"] == 8
     names = [c["value"] for c in response["data"]["choices"]]
     assert "Europe/Berlin" in names and len(names) <= 25
-    member = Person(emu, MEMBER)
+    member = DiscordUser(emu, MEMBER)
     replies = await member.slash("timezone", {"zone": "Europe/Berlin"}, count=2)
     assert "Europe/Berlin" in text_of(replies[-1])
 
 
 async def test_typed_options_reach_the_core_as_command_args(emu: DiscordEmulator, bot: Bot) -> None:
-    member = Person(emu, MEMBER, in_guild=False)
+    member = DiscordUser(emu, MEMBER, in_guild=False)
     setting = {"setting": "every 30m 09:00-17:30 mon-fri"}
     [_, breaks] = await member.slash("breaks", setting, count=2)
     assert "every 30 min, 09:00-17:30, Mon-Fri" in text_of(breaks)
@@ -176,3 +177,15 @@ async def test_typed_options_reach_the_core_as_command_args(emu: DiscordEmulator
     assert text_of(paused).startswith("Paused until")
     [refused] = await member.slash("stats")
     assert "just for the coach" in text_of(refused)
+
+
+async def test_a_declared_feature_is_synced_as_a_slash_command(
+        emu: DiscordEmulator, tmp_path: Path) -> None:
+    async with running(settings_for(emu, tmp_path), emu, features=(toy_feature(),)):
+        synced = {c["name"]: c for c in emu.commands[None]}
+        assert set(synced) == EVERY_COMMAND | {"water"}
+        assert synced["water"]["description"] == "A reminder to drink water"
+        assert synced["water"]["options"][0]["name"] == "glasses"
+        # A newcomer is welcomed first.
+        *_, reply = await DiscordUser(emu, MEMBER).slash("water", {"glasses": "3"}, count=2)
+        assert text_of(reply) == "Drink 3 glass of water."

@@ -13,7 +13,7 @@ from tests.discord.conftest import (
     COACH,
     MEMBER,
     Bot,
-    Person,
+    DiscordUser,
     labels,
     made_by,
     running,
@@ -80,7 +80,7 @@ async def test_question_handed_to_the_coach_answered_and_relayed_by_dm(
     [notice] = await emu.wait_for(lambda: emu.channel_messages(coach_dm))
     assert text_of(notice).startswith("New question #1 from user4242")
 
-    coach = Person(emu, COACH)
+    coach = DiscordUser(emu, COACH)
     await coach.slash("answer", {"number": 1, "text": "Sorry, only hips here!"}, count=2)
     assert "Sent your answer to #1" in text_of(coach.current)
     member_dm = emu.dm_channel_id(MEMBER)
@@ -119,7 +119,7 @@ async def test_dm_with_buttons_reaches_the_core_and_dm_is_opened_once(
     assert nudge is not None and nudge["channel_id"] == str(dm)
     assert labels(nudge) == ["Start"]
 
-    member = Person(emu, MEMBER)
+    member = DiscordUser(emu, MEMBER)
     member.current = nudge
     started = await member.press("Start")
     assert started is not nudge and started["channel_id"] == str(dm)
@@ -152,7 +152,7 @@ async def test_closed_dms_are_unreachable_and_the_person_is_told_once(
 
     second = await bot.runtime.router.send(Outbound(to=to, text="Still closed"))
     assert second.status is DeliveryStatus.UNREACHABLE
-    member = Person(emu, MEMBER)
+    member = DiscordUser(emu, MEMBER)
     once_more = await emu.slash("help", user_id=MEMBER)
     await member.slash("progress")
     assert len(made_by(emu, once_more)) == 1
@@ -196,7 +196,7 @@ async def test_ignored_events_and_handler_errors_leave_the_bot_running(
     assert "slash command help failed" in caplog.text
     monkeypatch.undo()
     assert len(emu.calls()) == before + 1
-    [reply] = await Person(emu, MEMBER).slash("help", count=1)
+    [reply] = await DiscordUser(emu, MEMBER).slash("help", count=1)
     assert "/hero" in text_of(reply) or "Hi user4242" in text_of(reply)
 
 
@@ -207,7 +207,7 @@ async def test_the_token_never_appears_in_the_log(
     token = "MTA5.secret-discord-token.zzzz"
     emulator = DiscordEmulator(token=token)
     async with emulator as emu, running(settings_for(emu, tmp_path), emu) as bot:
-        member = Person(emu, MEMBER)
+        member = DiscordUser(emu, MEMBER)
         await member.slash("hero", count=2)
         await member.press("All clear")
         await bot.runtime.router.send(Outbound(to=Identity("discord", "99"), text="hi"))
@@ -222,7 +222,7 @@ async def test_nudge_arrives_as_a_dm_and_done_is_logged(emu: DiscordEmulator, bo
 
     clock = ManualClock(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
     bot.runtime.coach.s.clock = clock
-    member = Person(emu, MEMBER)
+    member = DiscordUser(emu, MEMBER)
     *_, confirm = await member.slash("breaks", {"setting": "every 30m 09:00-17:00 mon-fri"}, count=2)
     assert "Break nudges on: every 30 min, 09:00-17:00, Mon-Fri" in text_of(confirm)
     clock.advance(minutes=30)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.app import runtime_from_settings
-from tests.discord.conftest import MEMBER, Person, labels, settings_for, text_of
+from tests.discord.conftest import MEMBER, DiscordUser, labels, settings_for, text_of
 from tests.discord.emulator import EPHEMERAL, DiscordEmulator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +50,7 @@ async def test_python_m_bot_runs_a_hero_round_trip_and_stops_on_sigterm(
     try:
         await asyncio.wait_for(read_until(process.stderr, "discord connected", seen), 20)
         assert emu.commands.get(None)
-        member = Person(emu, MEMBER)
+        member = DiscordUser(emu, MEMBER)
         [welcome, check] = await member.slash("hero", count=2)
         assert welcome["flags"] & EPHEMERAL and check["flags"] & EPHEMERAL
         assert "All clear, let's start" in labels(check)

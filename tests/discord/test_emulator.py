@@ -227,6 +227,7 @@ async def test_responses_have_exact_json_content_type(emu: DiscordEmulator) -> N
             assert missing.status == 404
             assert missing.headers["Content-Type"] == "application/json"
     assert emu.calls(path_contains="/nope", status=404)
+    assert [str(v) for v in emu.violations.take()] == ["GET /nope: no such path in Discord's HTTP API"]
 
 
 async def test_hooks_are_restored() -> None:

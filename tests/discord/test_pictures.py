@@ -10,13 +10,13 @@ import pytest
 from PIL import Image as PillowImage
 
 from bot.core.events import Identity
-from tests.discord.conftest import MEMBER, Bot, Person, labels, text_of
+from tests.discord.conftest import MEMBER, Bot, DiscordUser, labels, text_of
 from tests.discord.emulator import EPHEMERAL, DiscordEmulator
 
 OTHER = 6161
 
 
-async def to_setup(member: Person) -> dict:
+async def to_setup(member: DiscordUser) -> dict:
     messages = await member.slash("hero", count=2 if member.current is None else 1)
     if "Quick check" in text_of(messages[-1]):
         await member.press("All clear")
@@ -30,7 +30,7 @@ def callback_files(emu: DiscordEmulator) -> list:
 async def test_the_set_up_step_shows_its_picture_then_reuses_the_attachment_url(
     emu: DiscordEmulator, bot: Bot
 ) -> None:
-    member = Person(emu, MEMBER)
+    member = DiscordUser(emu, MEMBER)
     setup = await to_setup(member)
     assert text_of(setup).startswith("Set up: High seat") and setup["flags"] & EPHEMERAL
     assert labels(setup)[0] == "I'm in position"
@@ -47,7 +47,7 @@ async def test_the_set_up_step_shows_its_picture_then_reuses_the_attachment_url(
     stored = await bot.runtime.store.uploads.get("discord", image.key)
     assert stored is not None and stored[0] == attachment["url"]
 
-    other = Person(emu, OTHER)
+    other = DiscordUser(emu, OTHER)
     again = await to_setup(other)
     assert again["embeds"][0]["image"]["url"] == attachment["url"]
     assert callback_files(emu)[-1] == []  # shown by URL: nothing uploaded the second time
@@ -57,7 +57,7 @@ async def test_an_expired_url_is_uploaded_again(emu: DiscordEmulator, bot: Bot) 
     image = bot.runtime.content.picture("images/high.svg")
     old = bot.runtime.coach.s.clock.now() - timedelta(days=2)
     await bot.runtime.store.uploads.put("discord", image.key, "https://cdn.example/old.png", old)
-    setup = await to_setup(Person(emu, MEMBER))
+    setup = await to_setup(DiscordUser(emu, MEMBER))
     assert setup["embeds"][0]["image"]["url"] != "https://cdn.example/old.png"
     assert len(callback_files(emu)[-1]) == 1
 
@@ -70,7 +70,7 @@ async def test_progress_comes_with_a_chart(emu: DiscordEmulator, bot: Bot) -> No
         session = await store.hero.start_session(person.id, "done", "medium", when)
         session.intensity, session.outcome, session.ended_at = 6, "completed", when
         await store.hero.save_session(session)
-    [reply] = await Person(emu, MEMBER).slash("progress")
+    [reply] = await DiscordUser(emu, MEMBER).slash("progress")
     # Drawing takes a moment, so the answer may come as an edit of a "thinking" message.
     await emu.wait_for(lambda: reply["content"] and reply["attachments"])
     assert "Chart: 2 sessions in the last 12 weeks" in text_of(reply)
@@ -90,6 +90,8 @@ async def test_the_emulator_refuses_what_discord_refuses(emu: DiscordEmulator, b
     with pytest.raises(discord.HTTPException) as too_long:
         await channel.send(embed=discord.Embed(description="x" * 4097))
     assert too_long.value.status == 400 and too_long.value.code == 50035
+    (violation,) = emu.violations.take()
+    assert (violation.field, violation.rule) == ("embeds[0].description", "4,097 characters, more than 4,096")
     with pytest.raises(discord.HTTPException) as unknown:
         await channel.send(embed=discord.Embed().set_image(url="attachment://missing.png"))
     assert unknown.value.code == 50035

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from bot.content.cli import run_check
+from bot.cli.content import run_check
 from bot.content.loader import FAQ_DIR, check_content, default_content_dir, load_content
 from bot.core.faq import FaqMatcher, Outcome, load_examples, load_faq
 from tests.faq_tools.test_data_checks import assert_sets_fit, assert_well_formed_faq

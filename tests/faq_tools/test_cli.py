@@ -1,7 +1,7 @@
 import re
 from pathlib import Path
 
-from bot.faq_tools.cli import run_faq_eval
+from bot.cli.faq_eval import run_faq_eval
 
 HERE = Path(__file__).parent
 

@@ -17,6 +17,8 @@ from typing import Any, NamedTuple, Self
 
 from aiohttp import web
 
+from tests.specs.violations import Violations
+from tests.telegram.contract import checked_against_spec
 from tests.telegram.photos import PhotoStore, Upload, check_caption, sizes
 from tests.telegram.polling import PollConflict, UpdateQueue
 from tests.telegram.updates import JSON, User, now
@@ -105,6 +107,7 @@ class TelegramEmulator:
         self.port = 0
         self.update_queue = UpdateQueue(max_poll_wait)
         self.photos = PhotoStore()
+        self.violations = Violations("Telegram")
         self._chats: dict[int | str, JSON] = {}
         self._messages: dict[tuple[int | str, int], JSON] = {}
         self._last_message_id: defaultdict[int | str, int] = defaultdict(int)
@@ -143,7 +146,9 @@ class TelegramEmulator:
 
     async def __aenter__(self) -> Self:
         # Room for uploads over the platforms' limits, so the limits are what refuses them.
-        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app = web.Application(
+            client_max_size=64 * 1024 * 1024, middlewares=[checked_against_spec(self.violations)]
+        )
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
@@ -160,6 +165,7 @@ class TelegramEmulator:
         self.update_queue.close()
         if self._runner is not None:
             await self._runner.cleanup()
+        self.violations.assert_none()
 
     # --- what tests arrange -------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from bot.app import Runtime, build_runtime
 from bot.config import Settings
 from bot.core.context import CoreConfig
 from bot.core.events import Identity
+from bot.core.features import Feature
 from bot.core.ports import ManualClock
 from tests.telegram import updates
 from tests.telegram.emulator import TelegramEmulator
@@ -133,13 +134,17 @@ def settings_for(emulator: TelegramEmulator, token: str = TOKEN) -> Settings:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(tmp_path: Path, *, polling: bool = True) -> AsyncIterator[TelegramBot]:
-    """Run the bot on a fresh emulator until the block ends."""
+async def running_bot(
+    tmp_path: Path, *, polling: bool = True, database_url: str | None = None,
+    features: tuple[Feature, ...] = (),
+) -> AsyncIterator[TelegramBot]:
+    """Run the bot on a fresh emulator (on a new SQLite file unless given a database) until the end."""
     clock = ManualClock(START)
     config = CoreConfig(coach_ids=frozenset({f"telegram:{COACH.id}"}), default_timezone="UTC")
     async with TelegramEmulator(TOKEN) as emulator:
         runtime = await build_runtime(
-            database_url=f"sqlite:///{tmp_path / 'bot.db'}", config=config, clock=clock
+            database_url=database_url or f"sqlite:///{tmp_path / 'bot.db'}", config=config,
+            clock=clock, features=features,
         )
         adapter = TelegramAdapter(runtime, settings_for(emulator), poll_timeout=1)
         bot = TelegramBot(emulator, adapter, runtime, clock)

@@ -9,10 +9,13 @@ import pytest
 
 from bot.core.buttons import encode
 from bot.core.events import Choice, DeliveryStatus, Identity, Outbound
-from bot.core.texts import COACH_COMMANDS, COMMANDS
+from tests.core.test_features import toy_feature
 from tests.telegram import updates
 from tests.telegram.harness import ALICE, BOB, COACH, GROUP, TelegramBot, labels, running_bot
 from tests.telegram.updates import JSON
+
+MEMBERS = ["hero", "progress", "ask", "breaks", "remind", "pause", "resume", "timezone",
+           "settings", "forget", "help"]
 
 
 @pytest.fixture
@@ -28,14 +31,13 @@ def alice() -> Identity:
 async def test_commands_are_registered_with_scopes(tg: TelegramBot) -> None:
     emu = tg.emulator
     default = emu.commands[('{"type": "default"}', "")]
-    assert [c["command"] for c in default] == [name for name, _ in COMMANDS]
+    assert [c["command"] for c in default] == MEMBERS
     assert all(c["description"] for c in default)
     groups = emu.commands[('{"type": "all_group_chats"}', "")]
     assert [c["command"] for c in groups] == ["hero", "ask", "breaks", "help"]
     coach_scope = f'{{"chat_id": {COACH.id}, "type": "chat"}}'
-    assert [c["command"] for c in emu.commands[(coach_scope, "")]][-3:] == [
-        name for name, _ in COACH_COMMANDS
-    ]
+    assert [c["command"] for c in emu.commands[(coach_scope, "")]] == [
+        *MEMBERS, "inbox", "answer", "stats"]
 
 
 async def test_full_session_by_buttons_and_the_next_level(tg: TelegramBot) -> None:
@@ -287,3 +289,16 @@ async def test_nudge_arrives_as_a_dm_and_done_is_logged(tg: TelegramBot) -> None
     assert "Break logged" in done["text"]
     stats = await tg.runtime.store.schedules.counts()
     assert stats["sent"] == 1 and stats["done"] == 1
+
+
+async def test_a_declared_feature_is_in_every_command_menu(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, features=(toy_feature(),)) as bot:
+        menus = bot.emulator.commands
+        assert "water" in [c["command"] for c in menus[('{"type": "default"}', "")]]
+        assert "water" in [c["command"] for c in menus[('{"type": "all_group_chats"}', "")]]
+        coach_scope = f'{{"chat_id": {COACH.id}, "type": "chat"}}'
+        assert "water" in [c["command"] for c in menus[(coach_scope, "")]]
+        mark = bot.mark()
+        bot.say(ALICE, "/water 2")
+        await bot.sent(ALICE.id, mark, markup=True)  # after the newcomer's welcome
+        assert bot.emulator.sent_messages(ALICE.id)[-1]["text"] == "Drink 2 glass of water."

@@ -187,12 +187,23 @@ async def test_callback_data_limit(emulator: TelegramEmulator, bot: Bot) -> None
     with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
         await bot.send_message(ALICE.id, "too long", reply_markup=keyboard("é" * 32 + "x"))
     assert len(emulator.calls_to("sendMessage")) == 2
+    assert [str(v) for v in emulator.violations.take()] == [
+        "sendMessage, field reply_markup.inline_keyboard[0][0].callback_data: "
+        "65 bytes, outside 1-64 bytes"
+    ]
 
 
-async def test_text_length_is_counted_after_entity_parsing(bot: Bot) -> None:
+async def test_text_length_is_counted_after_entity_parsing(
+    emulator: TelegramEmulator, bot: Bot
+) -> None:
     await bot.send_message(ALICE.id, "x" * 4096)
     with pytest.raises(BadRequest, match="(?i)message is too long"):
         await bot.send_message(ALICE.id, "x" * 4097)
+    (too_long,) = emulator.violations.take()
+    assert (too_long.field, too_long.rule) == (
+        "text", "4,097 characters after entities parsing, outside 1-4096 characters after "
+        "entities parsing"
+    )
     sent = await bot.send_message(ALICE.id, "<b>" + "&lt;" * 4096 + "</b>", parse_mode="HTML")
     assert sent.text == "<" * 4096
     with pytest.raises(BadRequest, match="(?i)message text is empty"):
@@ -203,9 +214,11 @@ async def test_text_length_is_counted_after_entity_parsing(bot: Bot) -> None:
     "bad_html",
     ["<b>bold", "<b><i>x</b></i>", "x</b>", "<div>x</div>", "<span>x</span>", "1 < 2", "Q&A"],
 )
-async def test_invalid_html_is_rejected(bot: Bot, bad_html: str) -> None:
+async def test_invalid_html_is_rejected(emulator: TelegramEmulator, bot: Bot, bad_html: str) -> None:
     with pytest.raises(BadRequest, match="(?i)can.t parse entities"):
         await bot.send_message(ALICE.id, bad_html, parse_mode="HTML")
+    (violation,) = emulator.violations.take()
+    assert violation.field == "text" and violation.rule.startswith("can't parse entities: ")
 
 
 async def test_valid_html_with_escaped_user_text(bot: Bot) -> None:

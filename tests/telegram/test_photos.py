@@ -18,8 +18,9 @@ from tests.telegram.updates import JSON
 
 
 @pytest.fixture
-async def tg(tmp_path: Path) -> AsyncIterator[TelegramBot]:
-    async with running_bot(tmp_path) as bot:
+async def tg(tmp_path: Path, database_url: str) -> AsyncIterator[TelegramBot]:
+    # On both backends: the uploads the photos reuse are stored like everything else.
+    async with running_bot(tmp_path, database_url=database_url) as bot:
         yield bot
 
 
@@ -98,6 +99,8 @@ async def test_the_emulator_refuses_what_telegram_refuses(tg: TelegramBot) -> No
     png = tg.runtime.content.picture("images/floor.svg").read()
     with pytest.raises(BadRequest, match="(?i)caption is too long"):
         await bot.send_photo(ALICE.id, png, caption="x" * 1025)
+    (too_long,) = tg.emulator.violations.take()
+    assert (too_long.request, too_long.field) == ("sendPhoto", "caption")
     with pytest.raises(BadRequest, match="(?i)wrong file identifier"):
         await bot.send_photo(ALICE.id, "AgAC-never-uploaded")
     for size in ((9000, 1200), (2100, 100)):
@@ -129,5 +132,5 @@ async def test_progress_arrives_as_a_chart(tg: TelegramBot) -> None:
     assert call.params["caption"].startswith("Your next /hero starts at: High seat")
     assert "Chart: 3 sessions in the last 12 weeks" in call.params["caption"]
     # A chart is about one person: it is neither kept nor reused.
-    [[uploads]] = await tg.runtime.store.uploads.fetchall("SELECT COUNT(*) FROM uploads")
+    [[uploads]] = await tg.runtime.store.db.fetchall("SELECT COUNT(*) FROM uploads")
     assert uploads == 0

@@ -85,7 +85,7 @@ class DiscordClient(discord.Client):
             member_cache_flags=discord.MemberCacheFlags.none(), **options,  # type: ignore[arg-type]
         )
         self.adapter = adapter
-        self.tree = build_tree(self, guild_id)
+        self.tree = build_tree(self, guild_id, adapter.coach.features)
         self.tree.on_error = adapter.on_command_error  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:
@@ -261,7 +261,9 @@ class DiscordAdapter:
         answer = self._answer(interaction, origin)
         replies = await answer.wait(self.coach.handle(Command(origin, name, args)))
         await answer.show(replies)
-        self._track(answer, session=name == "hero" and not origin.is_private)
+        declared = self.coach.features.commands.get(name)
+        self._track(answer, session=bool(declared and declared.runs_a_session)
+                    and not origin.is_private)
         await self._tell_if_dms_closed(answer, origin)
 
     async def on_press(self, interaction: discord.Interaction, payload: str) -> None:

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+import inspect
+import keyword
 import logging
 from typing import Any, Protocol
 
 import discord
 from discord import app_commands
 
-from bot.core import texts
-from bot.core.coach import COACH_ONLY
-from bot.core.timezones import zone_suggestions
+from bot.core.features import CommandSpec, Option, OptionKind, Registry
 
 log = logging.getLogger(__name__)
 
-DESCRIPTIONS = dict(texts.COMMANDS + texts.COACH_COMMANDS)
 # Hidden from members by default; a server admin can grant them in Server Settings > Integrations.
 COACH_PERMISSIONS = discord.Permissions(manage_guild=True)
 MAX_CHOICES = 25
+_TYPES: dict[OptionKind, type] = {OptionKind.TEXT: str, OptionKind.NUMBER: int}
 
 
 class CommandHandler(Protocol):
@@ -36,77 +36,73 @@ def _args(*values: object) -> str:
     return " ".join(str(value).strip() for value in values if value not in (None, ""))
 
 
-def _describe(name: str) -> str:
-    text = DESCRIPTIONS[name]
-    return text[0].upper() + text[1:]
+def _param_name(option: Option) -> str:
+    # "for" can't be a Python parameter; Discord still shows the option's own name.
+    return f"{option.name}_" if keyword.iskeyword(option.name) else option.name
 
 
-def build_commands() -> list[app_commands.Command[Any, ..., None]]:
-    """Return every slash command; each passes its name and options to the adapter."""
-
-    def simple(name: str) -> app_commands.Command[Any, ..., None]:
-        async def run(interaction: discord.Interaction) -> None:
-            await _handler(interaction).on_command(interaction, name, "")
-
-        return app_commands.Command(name=name, description=_describe(name), callback=run)
-
-    @app_commands.command(name="breaks", description=_describe("breaks"))
-    @app_commands.describe(setting='e.g. "every 30m 09:00-17:30 mon-fri", "off" or "preview"')
-    async def breaks(interaction: discord.Interaction, setting: str | None = None) -> None:
-        await _handler(interaction).on_command(interaction, "breaks", _args(setting))
-
-    @app_commands.command(name="remind", description=_describe("remind"))
-    @app_commands.describe(time='e.g. 07:30, or "off"', days="e.g. mon-fri (every day if empty)")
-    async def remind(interaction: discord.Interaction, time: str, days: str | None = None) -> None:
-        await _handler(interaction).on_command(interaction, "remind", _args(time, days))
-
-    @app_commands.command(name="pause", description=_describe("pause"))
-    @app_commands.rename(for_="for")
-    @app_commands.describe(for_='e.g. 2h, or "today"')
-    async def pause(interaction: discord.Interaction, for_: str | None = None) -> None:
-        await _handler(interaction).on_command(interaction, "pause", _args(for_))
-
-    @app_commands.command(name="ask", description=_describe("ask"))
-    @app_commands.describe(question="what you'd like to know")
-    async def ask(interaction: discord.Interaction, question: str) -> None:
-        await _handler(interaction).on_command(interaction, "ask", _args(question))
-
-    @app_commands.command(name="timezone", description=_describe("timezone"))
-    @app_commands.describe(zone="a zone such as Europe/Berlin, or a city (empty shows yours)")
-    async def timezone(interaction: discord.Interaction, zone: str | None = None) -> None:
-        await _handler(interaction).on_command(interaction, "timezone", _args(zone))
-
-    @timezone.autocomplete("zone")
-    async def zone_choices(
-        _: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        names = zone_suggestions(current, MAX_CHOICES)
-        return [app_commands.Choice(name=name, value=name) for name in names]
-
-    @app_commands.command(name="answer", description=_describe("answer"))
-    @app_commands.describe(number="the question number from /inbox", text="your answer")
-    async def answer(interaction: discord.Interaction, number: int, text: str) -> None:
-        await _handler(interaction).on_command(interaction, "answer", _args(number, text))
-
-    commands = [
-        simple("hero"), breaks, remind, pause, simple("resume"), ask, simple("progress"),
-        timezone, simple("settings"), simple("forget"), simple("help"),
-        simple("inbox"), answer, simple("stats"),
-    ]
-    for command in commands:
-        if command.name in COACH_ONLY:
-            command.default_permissions = COACH_PERMISSIONS
-    return commands
+def _parameter(option: Option) -> inspect.Parameter:
+    kind = _TYPES[option.kind]
+    return inspect.Parameter(
+        _param_name(option), inspect.Parameter.KEYWORD_ONLY,
+        annotation=kind if option.required else kind | None,
+        default=inspect.Parameter.empty if option.required else None,
+    )
 
 
-def build_tree(client: discord.Client, guild_id: int | None) -> app_commands.CommandTree:
-    """Return a command tree holding every command, for one guild or globally."""
+def _suggester(option: Option) -> Any:
+    suggest = option.suggest
+    assert suggest is not None
+
+    async def choices(_: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=name, value=name) for name in suggest(current, MAX_CHOICES)]
+
+    return choices
+
+
+def slash_command(spec: CommandSpec) -> app_commands.Command[Any, ..., None]:
+    """Return the slash command for one declared command; its options become typed options."""
+    names = [_param_name(option) for option in spec.options]
+
+    async def run(interaction: discord.Interaction, **values: object) -> None:
+        await _handler(interaction).on_command(interaction, spec.name,
+                                               _args(*(values.get(name) for name in names)))
+
+    first = inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                              annotation=discord.Interaction)
+    run.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [first, *(_parameter(option) for option in spec.options)])
+    described = {_param_name(option): option.description for option in spec.options}
+    renamed = {_param_name(option): option.name for option in spec.options
+               if _param_name(option) != option.name}
+    callback = app_commands.rename(**renamed)(app_commands.describe(**described)(run))
+    command = app_commands.Command(name=spec.name, description=_describe(spec), callback=callback)
+    for option in spec.options:
+        if option.suggest is not None:
+            command.autocomplete(_param_name(option))(_suggester(option))
+    if spec.coach_only:
+        command.default_permissions = COACH_PERMISSIONS
+    return command
+
+
+def _describe(spec: CommandSpec) -> str:
+    return spec.description[0].upper() + spec.description[1:]
+
+
+def build_commands(registry: Registry) -> list[app_commands.Command[Any, ..., None]]:
+    """Return a slash command for every listed command, members' first, then the coach's."""
+    return [slash_command(spec) for spec in registry.listed(coach=True)]
+
+
+def build_tree(client: discord.Client, guild_id: int | None,
+               registry: Registry) -> app_commands.CommandTree:
+    """Return a command tree holding every declared command, for one guild or globally."""
     tree = app_commands.CommandTree(client)
     # Explicit contexts make the local payload comparable with what Discord stores.
     tree.allowed_contexts = app_commands.AppCommandContext(guild=True, dm_channel=True)
     tree.allowed_installs = app_commands.AppInstallationType(guild=True)
     guild = discord.Object(guild_id) if guild_id else None
-    for command in build_commands():
+    for command in build_commands(registry):
         tree.add_command(command, guild=guild)
     return tree
 

@@ -44,7 +44,6 @@ from bot.adapters.telegram.polling import Poller, PollingBot, kind_of
 from bot.adapters.telegram.translate import PLATFORM, Skip
 from bot.app import Runtime
 from bot.config import Settings
-from bot.core import texts
 from bot.core.events import (
     Choice,
     Command,
@@ -57,13 +56,12 @@ from bot.core.events import (
     Outbound,
     Reply,
 )
+from bot.core.features import Registry
 from bot.logs import RedactSecrets
 
 log = logging.getLogger(__name__)
 
 # Commands that run a conversation with buttons: in a group they open the private chat instead.
-PRIVATE_ONLY = ("hero", "breaks")
-GROUP_COMMANDS = ("hero", "breaks", "ask", "help")
 # Loggers that can print request URLs, which carry the token.
 URL_LOGGERS = ("httpx", "httpcore.connection", "httpcore.http11", "telegram", "telegram.ext",
                "telegram.ext.Updater", "telegram.ext.Application", "telegram.ext.ExtBot",
@@ -89,16 +87,15 @@ def _message_id(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _private_only(event: InboundEvent) -> str | None:
+def _private_only(event: InboundEvent, registry: Registry) -> str | None:
     """Return the deep-link start value when a group command must continue in private."""
     if not isinstance(event, Command):
         return None
     name, args = event.name.lower(), event.args.strip().lower()
-    if name in PRIVATE_ONLY:
-        return name
-    if name == "start" and args in PRIVATE_ONLY:
-        return args
-    return None
+    if name == "start":
+        name = args
+    declared = registry.commands.get(name)
+    return name if declared is not None and declared.continues_in_private else None
 
 
 def _file_url(base_url: str) -> str:
@@ -205,9 +202,11 @@ class TelegramAdapter:
 
     async def _register_commands(self) -> None:
         """Fill the command menu: everyone's commands, a short group list, and coaches' extras."""
-        everyone = [BotCommand(name, what) for name, what in texts.COMMANDS]
-        in_groups = [command for command in everyone if command.command in GROUP_COMMANDS]
-        coach = everyone + [BotCommand(name, what) for name, what in texts.COACH_COMMANDS]
+        features = self.runtime.coach.features
+        everyone = [BotCommand(spec.name, spec.description) for spec in features.listed()]
+        in_groups = [BotCommand(spec.name, spec.description)
+                     for spec in features.listed(groups=True)]
+        coach = [BotCommand(spec.name, spec.description) for spec in features.listed(coach=True)]
         bot = self.application.bot
         try:
             await bot.set_my_commands(everyone)
@@ -394,7 +393,7 @@ class TelegramAdapter:
                 await self._show_safely(where, [Reply(KIND[event])])
             return
         origin = event.origin
-        link = _private_only(event) if not origin.is_private else None
+        link = _private_only(event, self.runtime.coach.features) if not origin.is_private else None
         if link is not None:
             try:
                 await self._go_private(_chat_id(origin.chat_id), message.message_id, link)

@@ -22,9 +22,11 @@ class Account:
     """`/timezone`, `/settings` and `/forget`."""
 
     def __init__(self, services: Services,
-                 on_zone_change: Callable[[Turn], Awaitable[None]] | None = None) -> None:
+                 on_zone_change: Callable[[Turn], Awaitable[None]] | None = None,
+                 on_forget: Callable[[int], Awaitable[None]] | None = None) -> None:
         self.s = services
         self.on_zone_change = on_zone_change
+        self.on_forget = on_forget
 
     async def timezone(self, turn: Turn, args: str) -> list[Reply]:
         """Set the time zone, suggesting close names for a typo."""
@@ -108,6 +110,8 @@ class Account:
             return [Reply("Kept. Nothing was deleted.", edit=True)]
         if action != "yes":
             return [Reply(texts.EXPIRED, alert=True)]
+        if self.on_forget is not None:
+            await self.on_forget(turn.person.id)
         await self.s.store.people.forget(turn.person.id)
         return [Reply("Done. I've deleted everything I stored about you. If you message me "
                       "again I'll start fresh.", edit=True)]

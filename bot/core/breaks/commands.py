@@ -23,8 +23,8 @@ from bot.core.breaks.rules import is_overnight, upcoming_breaks
 from bot.core.buttons import Payload, encode
 from bot.core.context import Services, Turn
 from bot.core.events import Choice, Reply
-from bot.core.hero.progress import scheduled_streak
 from bot.core.models import Schedule
+from bot.core.streaks import scheduled_streak
 from bot.core.zone_words import zone_label
 
 INTERVALS = (20, 30, 45, 60)
@@ -287,7 +287,8 @@ class BreaksCommands:
         c = await self.s.store.schedules.counts()
         return [f"Nudges sent: {c.get('sent', 0)} (done {c.get('done', 0)}, snoozed "
                 f"{c.get('snoozed', 0)}, skipped {c.get('skipped', 0)}, paused {c.get('paused', 0)}, "
-                f"ignored {c.get('ignored', 0)}); could not be sent: {c.get('failed', 0)}"]
+                f"ignored {c.get('ignored', 0)}); could not be sent: {c.get('failed', 0)}",
+                *([f"Nudges lost in a crash (claimed, never sent): {c['lost']}"] if c.get("lost") else [])]
 
 
 def _until_words(until: datetime, now: datetime, zone: ZoneInfo) -> str:

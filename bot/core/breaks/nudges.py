@@ -20,6 +20,10 @@ log = logging.getLogger(__name__)
 SNOOZE = timedelta(minutes=10)
 SNOOZE_TIMER = "snooze"
 CONCURRENT_SENDS = 64
+# The most slots one commit claims: a crash loses at most this many nudges.
+BATCH = 200
+# A claim still unsent after this long belongs to a process that died (a batch sends in seconds).
+LOST_AFTER = timedelta(minutes=10)
 RESPONSES = {"done": "done", "snooze": "snoozed", "skip": "skipped", "pause": "paused"}
 # A break nudge (or the practice reminder) due while the person is in a /hero session is
 # skipped: they are moving already, and its buttons would only get in the way of the
@@ -38,37 +42,55 @@ class Nudges:
         self.movements = {m.id: m for m in services.content.movements}
 
     async def sweep(self) -> int:
-        """Claim every due slot, then deliver them concurrently; return how many were claimed."""
+        """Claim a batch of due slots, send it, record the outcomes, repeat; return how many were claimed.
+
+        Each batch is committed before anything in it is sent, so a crash loses at most the
+        batch in flight, and a second process never sends a slot this one claimed.
+        """
         now = self.s.clock.now()
         plan = partial(planner.plan, movement_ids=self.movement_ids)
-        claims = await self.s.store.schedules.claim_due(now, plan)
-        if not claims:
-            return 0
         gate = asyncio.Semaphore(CONCURRENT_SENDS)
 
-        async def deliver(claim: Claim) -> tuple[str, int]:
+        async def deliver(claim: Claim, busy: set[int]) -> tuple[str, int]:
+            if claim.kind != "note" and claim.person_id in busy:
+                return HELD, claim.nudge_id
             async with gate:
                 return await self._deliver(claim), claim.nudge_id
 
-        outcomes = await asyncio.gather(*(deliver(claim) for claim in claims))
-        unsent = {nudge_id for outcome, nudge_id in outcomes if outcome == NOT_SENT}
-        await self.s.store.schedules.release([c for c in claims if c.nudge_id in unsent])
-        outcomes = [(outcome, nudge_id) for outcome, nudge_id in outcomes if outcome != NOT_SENT]
-        await self.s.store.schedules.record_outcomes(outcomes)
-        for outcome, nudge_id in outcomes:
-            if outcome == HELD:
-                # Not ignored: the person is busy with the bot, so the quiet streak restarts.
-                await self.s.store.schedules.respond(nudge_id, HELD, now)
-        return len(claims)
+        total = 0
+        while True:
+            claims, seen = await self.s.store.schedules.claim_batch(now, plan, BATCH)
+            if claims:
+                # One query per batch, not one per nudge: who is in a /hero session right now.
+                busy = await self.s.store.hero.in_session(
+                    {claim.person_id for claim in claims}, now - HERO_IN_PROGRESS)
+                outcomes = await asyncio.gather(*(deliver(claim, busy) for claim in claims))
+                # Not sent (the bot is stopping, or the platform is unreachable): released,
+                # so a later sweep (after the restart) sends them; this sweep claims no more.
+                unsent = {nudge_id for outcome, nudge_id in outcomes if outcome == NOT_SENT}
+                await self.s.store.schedules.release([c for c in claims if c.nudge_id in unsent])
+                outcomes = [(outcome, nudge_id) for outcome, nudge_id in outcomes
+                            if outcome != NOT_SENT]
+                await self.s.store.schedules.record_outcomes(outcomes)
+                for outcome, nudge_id in outcomes:
+                    if outcome == HELD:
+                        # Not ignored: the person is busy with the bot, so the quiet streak restarts.
+                        await self.s.store.schedules.respond(nudge_id, HELD, now)
+                total += len(claims)
+                if unsent:
+                    return total
+            if seen < BATCH:
+                return total
 
-    async def _in_hero_session(self, person_id: int, now: datetime) -> bool:
-        session = await self.s.store.hero.open_session(person_id)
-        return session is not None and now - session.started_at < HERO_IN_PROGRESS
+    async def mark_lost(self) -> int:
+        """At start-up, mark claims a dead process never sent as lost: they are never resent."""
+        lost = await self.s.store.schedules.mark_lost(self.s.clock.now() - LOST_AFTER)
+        if lost:
+            log.warning("%d nudge(s) were claimed by a process that stopped before sending them; "
+                        "marked lost", lost)
+        return lost
 
     async def _deliver(self, claim: Claim) -> str:
-        if claim.kind != "note" and await self._in_hero_session(
-                claim.person_id, self.s.clock.now()):
-            return HELD
         message = self.compose(claim.nudge_id, claim.kind, claim.movement_id)
         try:
             result = await self.s.delivery.send(Outbound(

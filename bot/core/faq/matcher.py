@@ -51,7 +51,8 @@ from bot.core.faq.embed import (
     default_encoder,
 )
 from bot.core.faq.scoring import SEMANTIC_SETTING, WORDS_ONLY_SETTING, Blend, Signals
-from bot.core.faq.triage import Severity, assess
+from bot.core.faq.triage import Caution, Severity, assess
+from bot.core.faq.vocabulary import Vocabulary
 from bot.core.faq.warning import SOUNDS_LIKE_A_WARNING, clauses, heard
 
 SAFETY_ID = "safety"
@@ -99,6 +100,7 @@ class Verdict:
     red_flag: str | None = None
     severity: Severity | None = None
     where: str | None = None
+    caution: Caution | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,7 @@ class FaqMatcher:
         margin: float | None = None,
         blend: Blend | None = None,
         words_only: bool = False,
+        vocabulary: Vocabulary | None = None,
     ) -> None:
         if not entries:
             raise ValueError("FaqMatcher needs at least one entry")
@@ -176,6 +179,8 @@ class FaqMatcher:
         if not 0.0 <= self.suggest_threshold <= self.answer_threshold <= 1.0:
             raise ValueError("need 0 <= suggest_threshold <= answer_threshold <= 1")
         self.margin = shipped.margin if margin is None else margin
+        # None means the shipped `content/triage.yaml`, loaded on the first question.
+        self.vocabulary = vocabulary
         self.blend = shipped.blend if blend is None else blend
         self.entries: tuple[FaqEntry, ...] = tuple(entries)
         self.examples: tuple[FaqExample, ...] = tuple(examples)
@@ -358,10 +363,10 @@ class FaqMatcher:
 
     def match(self, question: str) -> Verdict:
         """Decide how to answer `question`: safety, answer, suggestions or the coach."""
-        flag, calm_text = assess(question)
+        flag, calm_text = assess(question, self.vocabulary)
         if flag is not None:
             return Verdict(Outcome.SAFETY, 1.0, self._safety, (), red_flag=flag.sign,
-                           severity=flag.severity, where=flag.where)
+                           severity=flag.severity, where=flag.where, caution=flag.caution)
         signals = self.signals(question)
         warning = self._warning(question, calm_text, signals)
         if warning is not None:

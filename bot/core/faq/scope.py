@@ -10,88 +10,58 @@ numbness in my foot" leaves the numbness standing. A symptom said about someone 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 
+from bot.content.schema import normalise
+
+__all__ = ["NEGATION_WINDOW", "Reading", "ScopeWords", "normalise", "read"]
+
 # A negator reaches this many words forward, not counting symptoms and "or" in a list
 # of them, so "no numbness or tingling or sharp pain" negates all three.
 NEGATION_WINDOW = 3
-# "nothing" is left out on purpose: "nothing helps, sharp pain" must still flag.
-NEGATORS = frozenset({"no", "not", "without", "never", "dont", "doesnt", "isnt", "nor", "zero", "neither",
-                      "none", "arent", "wasnt", "werent", "havent", "hasnt", "hadnt", "didnt"})
-# Words that end a clause, and so a negation: "not painful, just tingling".
-_TERMINATORS = frozenset({"but", "just", "only", "though", "although", "except", "however",
-                          "yet", "still", "whereas", "besides", "instead"})
-# A negator followed by one of these negates nothing: "not sure", "doesn't go away".
-_PSEUDO_NEXT = frozenset({"sure", "certain", "know", "idea", "clue", "only", "better", "change",
-                          "relief", "improving", "improve", "improved", "helping", "help", "helps",
-                          "stop", "stops", "stopping", "easing", "ease", "eased", "matter",
-                          "getting", "fading", "settling"})
-# "doesn't go away" negates nothing; "doesn't go numb" does.
-_MOVES = frozenset({"go", "going", "gone", "went"})
-# Little words a negation reaches across without using up its window: "never had a back injury".
-_FREE_WORDS = frozenset({"a", "an", "the", "any", "had", "have", "has", "get", "got", "ever",
-                         "experienced"})
-_LIST_WORDS = frozenset({"or", "nor", "and", "any", "other"})
-# "nothing" negates only the word right after it: "nothing sharp", but "nothing helps sharp pain".
-_NEGATES_NEXT_WORD = frozenset({"nothing"})
-# A worry about the future is not a symptom now: "worried about getting numbness".
-_WORRIES = frozenset({"worried", "afraid", "scared", "nervous", "concerned", "anxious", "fear"})
-_FUTURE = frozenset({"getting", "developing", "causing", "get", "develop", "cause"})
 _CLAUSE_BREAK = re.compile(r"\s*(?:[;.!?:\n()…—–]+|\s-+\s)\s*")
 _COMMA = re.compile(r"\s*,+\s*")
-
-_OTHERS = frozenset({
-    "wife", "husband", "partner", "girlfriend", "boyfriend", "gf", "bf", "hubby", "fiance",
-    "fiancee", "mum", "mom", "mother", "mam", "dad", "father", "sister", "brother",
-    "son", "daughter", "kid", "kids", "child", "children", "friend", "friends",
-    "colleague", "colleagues", "coworker", "coworkers", "workmate", "boss", "client",
-    "clients", "student", "students", "patient", "patients", "neighbour", "neighbor", "aunt",
-    "auntie", "uncle", "nan", "nana", "gran", "grandma", "grandmother", "grandad", "grandpa",
-    "grandfather", "cousin", "niece", "nephew", "flatmate", "roommate", "housemate", "bestie",
-    "she", "he", "her", "him", "his", "shes", "hes", "sibling", "teammate",
-})
-_FIRST_PERSON = frozenset({"i", "im", "ive", "id", "ill", "me", "myself", "mine", "we", "us",
-                           "our", "ours", "weve"})
-_LONG_AGO = re.compile(
-    r"\b(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
-    r"|many|several|a\s+few|few|some|a\s+couple\s+of|couple\s+of|a\s+couple)\s+"
-    r"(?:years?|yrs?|decades?)\s+(?:ago|back|before|earlier)\b"
-    r"|\byears\s+(?:and\s+years\s+)?ago\b|\bdecades?\s+ago\b|\b(?:long|ages)\s+ago\b"
-    r"|\ba\s+long\s+time\s+ago\b"
-    r"|\bwhen\s+i\s+was\s+(?:a\s+)?(?:kid|child|teen|teenager|younger|young|little|\d{1,2}"
-    r"|at\s+school|in\s+(?:school|college|uni|university|high\s+school))\b"
-    r"|\bas\s+a\s+(?:kid|child|teen|teenager)\b|\b(?:fully|completely|long)\s+(?:healed|recovered)\b")
 _YEAR = re.compile(r"\b(?:in|back\s+in|since|from|around)\s+((?:19|20)\d\d)\b")
-# What keeps an old event current: "still", a recent date, or a joint that stays replaced.
-_STILL_CURRENT = re.compile(
-    r"\b(?:still|recently|again|lately|flared|flare|last\s+(?:week|month)|this\s+(?:week|month)"
-    r"|(?:days?|weeks?|months?)\s+ago|yesterday|today|replace\w*|artificial|titanium|metal"
-    r"|bionic|fusion|fused|rods?|plates?|screws?|resurfac\w*|new\s+(?:hip|knee)s?)\b")
 # Before this many years, an injury or a pregnancy counts as the past.
 _PAST_YEARS = 2
-_BODY_PARTS = ("lower back", "foot", "feet", "toes", "toe", "legs", "leg", "knees", "knee",
-               "calves", "calf", "thighs", "thigh", "shins", "shin", "ankles", "ankle", "hips",
-               "hip", "back", "groin", "heels", "heel", "hamstrings", "hamstring", "quads", "quad",
-               "arms", "arm", "hands", "hand", "fingers", "chest", "bum", "buttock", "buttocks")
 
 
-# Words that also address the reader ("bro, my knee..."): another person only after "my".
-_OTHERS_AFTER_MY = frozenset({"mate", "mates", "bro", "sis", "buddy", "bestie"})
+@dataclass(frozen=True)
+class ScopeWords:
+    """The words (from `content/triage.yaml`) that scope a negation, a person and a time."""
 
-
-def _names_another(words: list[str]) -> bool:
-    return any(w in _OTHERS or (w.endswith("s") and w[:-1] in _OTHERS) for w in words)
-
-
-def normalise(text: str) -> str:
-    """Return lowercase ASCII-ish text with apostrophes dropped and punctuation as spaces."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = re.sub(r"['\u2019`]", "", text)
-    return re.sub(r"[\W_]+", " ", text).strip()
+    negators: frozenset[str]
+    terminators: frozenset[str]
+    # A negator followed by one of these negates nothing: "not sure", "not helping".
+    pseudo_next: frozenset[str]
+    # "doesn't go away" negates nothing; "doesn't go numb" does.
+    moves: frozenset[str]
+    # Little words a negation reaches across without using up its window: "never had a back injury".
+    free_words: frozenset[str]
+    # "nothing" negates only the word right after it: "nothing sharp", but "nothing helps sharp pain".
+    negates_next_word: frozenset[str]
+    # A worry about the future is not a symptom now: "worried about getting numbness".
+    worries: frozenset[str]
+    future: frozenset[str]
+    list_words: frozenset[str]
+    others: frozenset[str]
+    # Words that also address the reader ("bro, my knee..."): another person only after "my".
+    others_after_my: frozenset[str]
+    first_person: frozenset[str]
+    long_ago: re.Pattern[str]
+    # What keeps an old event current: "still", a recent date, "came back".
+    still_current: re.Pattern[str]
+    # A replaced or fused joint: an old surgery that stays relevant to kneeling.
+    lasting_repair: re.Pattern[str]
+    # A sensation said to have gone ("none now"), and a habit of the past ("used to").
+    gone_now: re.Pattern[str]
+    used_to: re.Pattern[str]
+    # Someone else's sign still matters when they are about to do the pose.
+    doing_the_pose: re.Pattern[str]
+    body_parts: tuple[tuple[str, re.Pattern[str]], ...]
 
 
 @dataclass(frozen=True)
@@ -100,6 +70,7 @@ class Reading:
 
     tokens: tuple[str, ...]
     clause_of: tuple[int, ...]
+    words: ScopeWords
 
     @cached_property
     def text(self) -> str:
@@ -119,24 +90,31 @@ class Reading:
 
     def negated(self, index: int, symptom: Callable[[str], bool]) -> bool:
         """Return whether a negator in the same clause covers the token at `index`."""
+        words = self.words
         clause, steps, j = self.clause_of[index], 0, index - 1
-        if j >= 0 and self.tokens[j] in _NEGATES_NEXT_WORD and self.clause_of[j] == clause:
+        if j >= 0 and self.tokens[j] in words.negates_next_word and self.clause_of[j] == clause:
             return True
         while j >= 0 and self.clause_of[j] == clause and steps < NEGATION_WINDOW:
             token = self.tokens[j]
-            if token in _FUTURE and any(self.tokens[k] in _WORRIES and self.clause_of[k] == clause
-                                        for k in range(max(0, j - 3), j)):
+            if token in words.future and any(
+                    self.tokens[k] in words.worries and self.clause_of[k] == clause
+                    for k in range(max(0, j - 3), j)):
                 return True
-            if token in NEGATORS:
+            if token in words.negators:
                 following = self.tokens[j + 1:j + 3]
-                pseudo = bool(following) and (following[0] in _PSEUDO_NEXT or (
-                    following[0] in _MOVES and following[1:] == ["away"]))
+                pseudo = bool(following) and (following[0] in words.pseudo_next or (
+                    following[0] in words.moves and following[1:] == ("away",)))
                 if not pseudo:
                     return True
-            if token not in _LIST_WORDS and token not in _FREE_WORDS and not symptom(token):
+            if token not in words.list_words and token not in words.free_words \
+                    and not symptom(token):
                 steps += 1
             j -= 1
         return False
+
+    def _names_another(self, words: tuple[str, ...] | list[str]) -> bool:
+        others = self.words.others
+        return any(w in others or (w.endswith("s") and w[:-1] in others) for w in words)
 
     def about_someone_else(self, index: int) -> bool:
         """Return whether the clause at `index` has someone else, not the writer, as its subject.
@@ -149,39 +127,57 @@ class Reading:
         j = index
         while j >= 0 and self.clause_of[j] == clause:
             word = self.tokens[j]
-            if _names_another([word]) or (word in _OTHERS_AFTER_MY and j > 0
-                                          and self.tokens[j - 1] in {"my", "our", "a"}):
+            if self._names_another([word]) or (word in self.words.others_after_my and j > 0
+                                               and self.tokens[j - 1] in {"my", "our", "a"}):
                 return True
-            if word in _FIRST_PERSON or (word == "my" and not _names_another(
-                    list(self.tokens[j + 1:j + 3]))):
+            if word in self.words.first_person or (
+                    word == "my" and not self._names_another(self.tokens[j + 1:j + 3])):
                 return False
             j -= 1
         return False
 
     def led_by_someone_else(self, index: int) -> bool:
-        """Return whether the clause at `index` opens about another person ("my friend fell…")."""
+        """Return whether the clause at `index` opens about another person ("my friend fell...")."""
         clause = self.clause(index)
         for i, word in enumerate(clause):
-            if _names_another([word]):
+            if self._names_another([word]):
                 return True
-            if word in _FIRST_PERSON or (word == "my" and not _names_another(clause[i + 1:i + 3])):
+            if word in self.words.first_person or (
+                    word == "my" and not self._names_another(clause[i + 1:i + 3])):
                 return False
         return False
 
     @cached_property
-    def long_ago(self) -> bool:
-        """Return whether the message puts its event years back, with nothing keeping it current."""
+    def _years_back(self) -> bool:
         text = self.text
-        if _STILL_CURRENT.search(text):
+        if self.words.still_current.search(text):
             return False
         this_year = datetime.now(UTC).year
         old_year = any(int(m.group(1)) <= this_year - _PAST_YEARS for m in _YEAR.finditer(text))
-        return old_year or _LONG_AGO.search(text) is not None
+        return old_year or self.words.long_ago.search(text) is not None
+
+    @cached_property
+    def long_ago(self) -> bool:
+        """Return whether the message puts its event years back, with nothing keeping it current."""
+        return self._years_back and not self.words.lasting_repair.search(self.text)
+
+    @cached_property
+    def lasting_repair_long_ago(self) -> bool:
+        """Return whether the message tells of a replaced or fused joint from years back."""
+        return self._years_back and self.words.lasting_repair.search(self.text) is not None
+
+    @cached_property
+    def gone_since(self) -> bool:
+        """Return whether the message says a sensation of the past has gone ("none now")."""
+        text = self.text
+        past = self._years_back or self.words.used_to.search(text) is not None
+        return past and not self.words.still_current.search(text) \
+            and self.words.gone_now.search(text) is not None
 
     def where(self, index: int) -> str | None:
         """Return the first body part named in the clause at `index` ("foot"), if any."""
         clause = " ".join(self.clause(index))
-        return next((part for part in _BODY_PARTS if re.search(rf"\b{part}\b", clause)), None)
+        return next((part for part, found in self.words.body_parts if found.search(clause)), None)
 
     def without(self, dropped: set[int]) -> str:
         """Return the clauses as text, one per line, leaving out the tokens in `dropped`."""
@@ -192,7 +188,8 @@ class Reading:
         return ".\n".join(" ".join(words) for words in lines.values())
 
 
-def read(text: str, blank: Callable[[str], str] = lambda clean: clean) -> Reading:
+def read(text: str, words: ScopeWords,
+         blank: Callable[[str], str] = lambda clean: clean) -> Reading:
     """Split `text` into clauses and normalise each; `blank` removes everyday senses first."""
     tokens: list[str] = []
     clause_of: list[int] = []
@@ -200,18 +197,18 @@ def read(text: str, blank: Callable[[str], str] = lambda clean: clean) -> Readin
     for sentence in _CLAUSE_BREAK.split(text):
         negated_list = False
         for part in _COMMA.split(sentence):
-            words = blank(normalise(part)).split()
-            if not words:
+            found = blank(normalise(part)).split()
+            if not found:
                 continue
             # "no numbness, tingling or pain": a comma inside a negated list keeps the clause.
-            continues = negated_list and bool(set(words) & {"or", "nor"}) \
-                and not set(words) & _TERMINATORS
+            continues = negated_list and bool(set(found) & {"or", "nor"}) \
+                and not set(found) & words.terminators
             if not continues:
                 clause += 1
-            for word in words:
-                if word in _TERMINATORS:
+            for word in found:
+                if word in words.terminators:
                     clause += 1
                 tokens.append(word)
                 clause_of.append(clause)
-            negated_list = bool(set(words) & NEGATORS) or continues
-    return Reading(tuple(tokens), tuple(clause_of))
+            negated_list = bool(set(found) & words.negators) or continues
+    return Reading(tuple(tokens), tuple(clause_of), words)

@@ -26,6 +26,8 @@ SAFETY_STOPPED = "safety_stop"
 NOT_STARTED = "not-started"
 # Pressed from the "Time's up" message, which already said how to come out of the pose.
 AFTER_TIMES_UP = "up"
+# How often a safety stop re-reads a session that button presses keep moving on.
+SAFETY_STOP_TRIES = 3
 
 
 def _token(session: HeroSession) -> str:
@@ -169,10 +171,12 @@ class HeroFlow:
         if s.step == "safety" and action == "ok":
             s.step = "props"
         elif s.step == "safety" and action == "flag":
+            if not await self._close(s, "safety", turn):
+                return Reply(texts.EXPIRED, alert=True)
             state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
             state.needs_safety_check = True
             await self.s.store.hero.save_state(state, turn.now)
-            return await self._end(turn, s, "safety", words.safety_stop)
+            return Reply(words.safety_stop, edit=True, private=True)
         elif s.step == "props" and action == "lv" and arg in rules.choosable(s.start_level):
             s.level, s.step = arg, "setup"
         elif s.step == "setup" and action == "ok":
@@ -184,13 +188,11 @@ class HeroFlow:
                 s.step, s.round = "tuck", 0
         elif s.step == "tuck" and action == "ok":
             s.step = "hold"
-            due = turn.now + timedelta(seconds=self._level(s).hold_seconds)
-            await self.s.store.timers.add(turn.person.id, HOLD_TIMER, s.id, due)
-            self.s.wakeup.wake_at(due)
         elif s.step == "hold" and action == "ok":
             s.step = "intensity"
             if arg != AFTER_TIMES_UP:
-                await self.s.store.hero.save_session(s)
+                if not await self.s.store.hero.save_session(s):
+                    return Reply(texts.EXPIRED, alert=True)
                 step = self.render(s)
                 step.text = f"{self.words.come_out}\n\n{step.text}"
                 return step
@@ -203,7 +205,12 @@ class HeroFlow:
             return await self._settle_offer(turn, s, action == "lower")
         else:
             return Reply(texts.EXPIRED, alert=True)
-        await self.s.store.hero.save_session(s)
+        if not await self.s.store.hero.save_session(s):
+            return Reply(texts.EXPIRED, alert=True)
+        if s.step == "hold":
+            due = turn.now + timedelta(seconds=self._level(s).hold_seconds)
+            await self.s.store.timers.add(turn.person.id, HOLD_TIMER, s.id, due)
+            self.s.wakeup.wake_at(due)
         return self.render(s)
 
     def _area_ids(self) -> dict[str, bool]:
@@ -214,14 +221,17 @@ class HeroFlow:
         state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
         state.level, state.comfortable_streak = rules.easier(s.level), 0
         if s.level == rules.LADDER[0]:
-            state.needs_safety_check = True
-            await self.s.store.hero.save_state(state, turn.now)
             text = ("You're already at the most support this pose has, so let's stop for today. "
                     "If it keeps hurting, please check in with a physio or doctor before trying again.")
             if s.step in IN_POSE:
                 text = f"{self.words.come_out}\n\n{text}"
-            return await self._end(turn, s, "stopped", text)
-        await self.s.store.hero.save_state(state, turn.now)
+            # The session closes first: of two simultaneous presses, only the one whose
+            # save lands updates the progression.
+            if not await self._close(s, "stopped", turn):
+                return Reply(texts.EXPIRED, alert=True)
+            state.needs_safety_check = True
+            await self.s.store.hero.save_state(state, turn.now)
+            return Reply(text, edit=True, private=True)
         words = self.words
         if s.step == "props":
             said = words.too_intense_before_pose
@@ -233,7 +243,9 @@ class HeroFlow:
         s.step, s.round = ("props" if s.step == "props" else "setup"), 0
         if s.step == "props":
             s.start_level = s.level
-        await self.s.store.hero.save_session(s)
+        if not await self.s.store.hero.save_session(s):
+            return Reply(texts.EXPIRED, alert=True)
+        await self.s.store.hero.save_state(state, turn.now)
         step = self.render(s)
         step.text = f"{said.format(level=self._level(s).name)}\n\n{step.text}"
         return step
@@ -241,6 +253,15 @@ class HeroFlow:
     async def _finish(self, turn: Turn, s: HeroSession) -> Reply:
         state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
         outcome = rules.after_checkin(state, s, pain_reported=self._area_ids().get(s.felt or "", False))
+        # The session moves on first: of two simultaneous presses, only the one whose save
+        # lands updates the progression.
+        if not outcome.pain and outcome.offer_lower:
+            s.step = "offer"
+            moved = await self.s.store.hero.save_session(s)
+        else:
+            moved = await self._close(s, "completed", turn)
+        if not moved:
+            return Reply(texts.EXPIRED, alert=True)
         await self.s.store.hero.save_state(outcome.state, turn.now)
         level = self._level(s)
         felt = next(a.label for a in self.words.felt_areas if a.id == s.felt)
@@ -255,18 +276,17 @@ class HeroFlow:
             summary += (f"\nThat sounded like a lot, so next time we'll start with more support "
                         f"({next_level}) and a quick safety check.")
         elif outcome.offer_lower:
-            s.step = "offer"
-            await self.s.store.hero.save_session(s)
             offer = self.render(s)
             offer.text = (f"{summary}\n\nThat's {outcome.state.comfortable_streak} comfortable "
                           f"sessions in a row at this height. {offer.text}")
             return offer
         else:
             summary += f"\nNext time we'll start at {next_level}."
-        await self._close(s, "completed", turn)
         return Reply(summary, edit=True, private=True)
 
     async def _settle_offer(self, turn: Turn, s: HeroSession, lower: bool) -> Reply:
+        if not await self._close(s, "completed", turn):
+            return Reply(texts.EXPIRED, alert=True)
         state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
         target = rules.harder(s.level) if lower else None
         if target:
@@ -275,15 +295,15 @@ class HeroFlow:
             text = f"Done: next time we'll start at {self.s.content.level(target).name}."
         else:
             text = f"Sure, we'll stay at {self._level(s).name} next time."
-        await self._close(s, "completed", turn)
         return Reply(text, edit=True, private=True)
 
-    async def _close(self, s: HeroSession, outcome: str, turn: Turn) -> None:
+    async def _close(self, s: HeroSession, outcome: str, turn: Turn) -> bool:
         s.outcome, s.ended_at, s.step = outcome, turn.now, "done"
-        await self.s.store.hero.save_session(s)
+        return await self.s.store.hero.save_session(s)
 
     async def _end(self, turn: Turn, s: HeroSession, outcome: str, text: str) -> Reply:
-        await self._close(s, outcome, turn)
+        if not await self._close(s, outcome, turn):
+            return Reply(texts.EXPIRED, alert=True)
         return Reply(text, edit=True, private=True)
 
     async def stop_for_safety(self, turn: Turn) -> list[Reply]:
@@ -292,17 +312,22 @@ class HeroFlow:
         The hold timer is dropped, the session is logged as stopped for safety, and the
         next /hero starts with the safety check, one level more supported.
         """
-        session = await self.s.store.hero.open_session(turn.person.id)
-        if session is None:
+        for _ in range(SAFETY_STOP_TRIES):
+            session = await self.s.store.hero.open_session(turn.person.id)
+            if session is None:
+                return []
+            in_pose, started = session.step in IN_POSE, session.step != "safety"
+            # A button press landing between the read and the close moves the step on;
+            # the session is read again and closed from where it is now.
+            if await self._close(session, SAFETY_STOPPED if started else NOT_STARTED, turn):
+                break
+        else:
             return []
-        in_pose = session.step in IN_POSE
         await self.s.store.timers.cancel(HOLD_TIMER, session.id)
         state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
         state.level = rules.easier(session.level)
         state.needs_safety_check, state.comfortable_streak = True, 0
         await self.s.store.hero.save_state(state, turn.now)
-        started = session.step != "safety"
-        await self._close(session, SAFETY_STOPPED if started else NOT_STARTED, turn)
         text = self.s.content.safety.session_ended
         return [Reply(f"{text}\n\n{self.words.come_out}" if in_pose else text, private=True)]
 

@@ -43,7 +43,7 @@ def choosable(recommended: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class CheckinResult:
     """What the check-in decided: the new state and whether to offer a lower prop."""
 
     state: HeroState
@@ -51,16 +51,16 @@ class Outcome:
     pain: bool
 
 
-def after_checkin(state: HeroState, session: HeroSession, pain_reported: bool) -> Outcome:
+def after_checkin(state: HeroState, session: HeroSession, pain_reported: bool) -> CheckinResult:
     """Apply the rules: pain or 8+ means one level easier; a comfortable run offers less height."""
     intensity = session.intensity if session.intensity is not None else 0
     if pain_reported or intensity >= STRONG_INTENSITY:
         new = HeroState(state.person_id, easier(session.level), 0, needs_safety_check=True)
-        return Outcome(new, offer_lower=False, pain=True)
+        return CheckinResult(new, offer_lower=False, pain=True)
     comfortable = intensity <= COMFORTABLE_INTENSITY and not session.too_intense
     streak = state.comfortable_streak + 1 if comfortable and session.level == state.level else (
         1 if comfortable else 0
     )
     new = HeroState(state.person_id, session.level, streak, needs_safety_check=False)
     offer = comfortable and streak >= COMFORTABLE_RUN_FOR_OFFER and harder(session.level) is not None
-    return Outcome(new, offer_lower=offer, pain=False)
+    return CheckinResult(new, offer_lower=offer, pain=False)

@@ -12,7 +12,7 @@ from bot.core.buttons import Payload, encode
 from bot.core.context import Services, Turn
 from bot.core.events import Choice, Identity, Image, Outbound, Reply
 from bot.core.faq.matcher import Outcome, Verdict
-from bot.core.faq.triage import Severity
+from bot.core.faq.triage import Caution, Severity
 from bot.core.models import Question
 from bot.core.questions import smalltalk
 
@@ -83,20 +83,26 @@ class Asking:
         )
         question.id = await self.s.store.questions.add(question)
         if verdict.outcome is Outcome.SAFETY:
-            stopped = await self.on_warning(turn) if self.on_warning else []
+            stops = self.on_warning and verdict.severity is not Severity.CAUTION
+            stopped = await self.on_warning(turn) if stops else []
             return [*stopped, self._safety(verdict)]
         return [await self._reply(turn, question, verdict)]
 
     def _safety(self, verdict: Verdict) -> Reply:
         """Name the warning sign heard, then say what to do: get help now, or stop and get checked."""
         words = self.s.content.safety
-        sign = verdict.red_flag
-        if sign is None or sign not in words.signs:
+        said = self.s.content.triage.heard_as(verdict.red_flag or "")
+        if verdict.caution is Caution.LASTING_REPAIR:
+            return Reply(f"{words.heard_lasting_repair}\n\n{words.caution}", quote=True)
+        if verdict.caution is Caution.SOMEONE_ELSE:
+            return Reply(f"{words.heard_for_someone_else.format(sign=said)}\n\n{words.caution}",
+                         quote=True)
+        if said is None:
             heard = words.heard_by_meaning
         elif verdict.where:
-            heard = words.heard_where.format(sign=words.signs[sign], where=verdict.where)
+            heard = words.heard_where.format(sign=said, where=verdict.where)
         else:
-            heard = words.heard.format(sign=words.signs[sign])
+            heard = words.heard.format(sign=said)
         if verdict.severity is Severity.URGENT:
             return Reply(f"{heard}\n\n{words.urgent}", quote=True)
         advice = verdict.entry.answer if verdict.entry else words.urgent

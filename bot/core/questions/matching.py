@@ -27,10 +27,18 @@ class BackgroundMatcher:
     """A FaqMatcher that lives on its own thread and answers `await match(text)`."""
 
     def __init__(self, build: Callable[[], FaqMatcher],
-                 slow_after: float = SLOW_MATCH_SECONDS) -> None:
+                 slow_after: float = SLOW_MATCH_SECONDS, *, eager: bool = True) -> None:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="faq-match")
         self._slow_after = slow_after
-        self._ready: Future[FaqMatcher] = self._executor.submit(self._build, build)
+        self._make = build
+        self._ready: Future[FaqMatcher] | None = None
+        if eager:  # a process that only sends nudges (a worker) never needs the model
+            self._start()
+
+    def _start(self) -> Future[FaqMatcher]:
+        if self._ready is None:
+            self._ready = self._executor.submit(self._build, self._make)
+        return self._ready
 
     @staticmethod
     def _build(build: Callable[[], FaqMatcher]) -> FaqMatcher:
@@ -42,7 +50,7 @@ class BackgroundMatcher:
 
     async def matcher(self) -> FaqMatcher:
         """Return the matcher, waiting for it to be built if it is not yet."""
-        return await asyncio.wrap_future(self._ready)
+        return await asyncio.wrap_future(self._start())
 
     async def match(self, text: str) -> Verdict:
         """Decide how to answer `text`, on the matching thread."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 
 from bot.adapters.memory import MemoryChat
 from bot.app import build_runtime
@@ -14,10 +13,10 @@ from tests.core.breaks.test_nudges import at
 
 
 class SlowChat(MemoryChat):
-    """A platform that takes half a second per message, so a sweep of many is still sending at a stop."""
+    """A platform that takes 1.5 seconds per message, so a sweep of many is still sending at a stop."""
 
     async def send(self, message: Outbound) -> DeliveryResult:
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(1.5)
         return await super().send(message)
 
 
@@ -35,7 +34,7 @@ async def test_stop_mid_sweep_releases_the_unsent_and_the_restart_sends_them(wor
     before = {m.to.user_id for m in slow.outbox}
     assert 0 < len(before) < people
 
-    restarted = await build_runtime(database_url=f"sqlite:///{world.db_path}",
+    restarted = await build_runtime(database_url=world.database_url,
                                     config=CoreConfig(default_timezone="Europe/Berlin"),
                                     clock=world.clock)
     chat = MemoryChat(restarted.coach)
@@ -44,13 +43,13 @@ async def test_stop_mid_sweep_releases_the_unsent_and_the_restart_sends_them(wor
         world.clock.advance(minutes=2)
         assert await restarted.coach.sweep() == people - len(before)
         after = [m.to.user_id for m in chat.outbox]
+        statuses = [row[0] for row in await restarted.store.db.fetchall(
+            "SELECT status FROM nudges", ())]
     finally:
         await restarted.close()
         world.runtime = restarted
     assert sorted(before | set(after)) == sorted(f"p{n}" for n in range(people))
     assert len(after) == len(set(after)) and not before & set(after)
-    with sqlite3.connect(world.db_path) as db:
-        statuses = [row[0] for row in db.execute("SELECT status FROM nudges")]
     assert statuses == ["sent"] * people
 
 

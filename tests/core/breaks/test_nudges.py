@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.adapters.memory import MemoryChat
 from bot.app import build_runtime
+from bot.cli.schedule import run_preview
+from bot.core.breaks import planner
 from bot.core.context import CoreConfig
 from bot.core.events import DeliveryResult, DeliveryStatus, Outbound
 from bot.core.ports import ManualClock
-from bot.schedule_cli import run_preview
-from tests.conftest import World
+from tests.conftest import COACH, World
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -22,9 +23,8 @@ def at(world: World, local: str, zone: ZoneInfo = BERLIN) -> None:
     world.clock.set(datetime.fromisoformat(local).replace(tzinfo=zone))
 
 
-def nudges_sent(world: World) -> list[str]:
-    with sqlite3.connect(world.db_path) as db:
-        return [r[0] for r in db.execute("SELECT status FROM nudges ORDER BY id")]
+async def nudges_sent(world: World) -> list[str]:
+    return [r[0] for r in await world.rows("SELECT status FROM nudges ORDER BY id")]
 
 
 async def test_one_line_breaks_and_preview_match_the_cli(world: World, capsys) -> None:
@@ -83,7 +83,7 @@ async def test_nudge_arrives_and_done_is_logged(world: World) -> None:
     assert "Already noted" in (await user.press("Done", nudge.choices))[-1].text
     progress = (await user.say("/progress"))[-1].text
     assert "Breaks done this week: 1" in progress and "Break streak: 1 day" in progress
-    assert nudges_sent(world) == ["sent"]
+    assert await nudges_sent(world) == ["sent"]
 
 
 async def test_movements_rotate_without_repeats(world: World) -> None:
@@ -164,14 +164,13 @@ async def test_unreachable_person_is_paused_and_not_retried(world: World) -> Non
     world.chat.unreachable.add("ann")
     at(world, "2026-11-24T10:30:00")
     assert await world.runtime.coach.sweep() == 1
-    assert nudges_sent(world) == ["unreachable"]
+    assert await nudges_sent(world) == ["unreachable"]
     for minute in ("11:00", "11:30", "12:00"):
         at(world, f"2026-11-24T{minute}:00")
         assert await world.runtime.coach.sweep() == 0
-    with sqlite3.connect(world.db_path) as db:
-        reason, due = db.execute("SELECT paused_reason, next_due_at FROM schedules").fetchone()
-        assert reason == "unreachable" and due is None
-        assert db.execute("SELECT unreachable_at FROM people").fetchone()[0] is not None
+    [(reason, due)] = await world.rows("SELECT paused_reason, next_due_at FROM schedules")
+    assert reason == "unreachable" and due is None
+    assert (await world.rows("SELECT unreachable_at FROM people"))[0][0] is not None
     world.chat.unreachable.clear()
     back = await user.say("hi")
     assert back[0].text.startswith("Welcome back!")
@@ -267,7 +266,7 @@ async def test_dst_neither_skips_nor_doubles() -> None:
 async def test_two_sweepers_on_one_database_send_each_slot_once(world: World) -> None:
     for n in range(30):
         await world.chat.user(f"p{n}").say("/breaks every 30m 09:00-17:00 mon-fri")
-    second = await build_runtime(database_url=f"sqlite:///{world.db_path}",
+    second = await build_runtime(database_url=world.database_url,
                                  config=CoreConfig(default_timezone="Europe/Berlin"), clock=world.clock)
     other = MemoryChat(second.coach)
     second.router.register("memory", other)
@@ -304,20 +303,17 @@ async def test_crash_mid_sweep_then_restart_sends_no_duplicate(world: World) -> 
     sweep.cancel()
     await world.runtime.close()
 
-    restarted = await build_runtime(database_url=f"sqlite:///{world.db_path}",
+    restarted = await build_runtime(database_url=world.database_url,
                                     config=CoreConfig(default_timezone="Europe/Berlin"), clock=world.clock)
     chat = MemoryChat(restarted.coach)
     restarted.router.register("memory", chat)
-    try:
-        world.clock.advance(seconds=30)
-        assert await restarted.coach.sweep() == 0
-        assert chat.outbox == []
-        at(world, "2026-11-24T11:00:00")
-        assert await restarted.coach.sweep() == 1
-        assert nudges_sent(world)[-1] == "sent"
-    finally:
-        await restarted.close()
-        world.runtime = restarted
+    world.runtime = restarted  # the fixture closes it
+    world.clock.advance(seconds=30)
+    assert await restarted.coach.sweep() == 0
+    assert chat.outbox == []
+    at(world, "2026-11-24T11:00:00")
+    assert await restarted.coach.sweep() == 1
+    assert (await nudges_sent(world))[-1] == "sent"
 
 
 async def test_changing_time_zone_keeps_local_times(world: World) -> None:
@@ -328,3 +324,24 @@ async def test_changing_time_zone_keeps_local_times(world: World) -> None:
     assert preview.startswith("Next nudges: Tue 09:30")  # 04:00 in New York: next is 09:30 there
     at(world, "2026-11-24T09:30:00", ZoneInfo("America/New_York"))
     assert await world.runtime.coach.sweep() == 1
+
+
+async def test_claims_a_dead_process_left_are_marked_lost_at_start_up_and_counted(world: World) -> None:
+    await world.chat.user("ann").say("/breaks every 30m 09:00-17:00 mon-fri")
+    at(world, "2026-11-24T10:30:00")
+    plan = partial(planner.plan, movement_ids=("walk",))
+    # Claimed and committed, then the process died before sending.
+    claims, _ = await world.runtime.store.schedules.claim_batch(world.clock.now(), plan, 200)
+    assert len(claims) == 1
+    await world.runtime.close()
+    world.clock.advance(minutes=11)
+    restarted = await build_runtime(
+        database_url=world.database_url, clock=world.clock,
+        config=CoreConfig(coach_ids=frozenset({COACH}), default_timezone="Europe/Berlin"))
+    chat = MemoryChat(restarted.coach)
+    restarted.router.register("memory", chat)
+    world.runtime = restarted  # the fixture closes it
+    assert await nudges_sent(world) == ["lost"]
+    assert await restarted.coach.sweep() == 0 and chat.outbox == []  # never resent
+    stats = (await chat.user("coach").say("/stats"))[-1].text
+    assert "Nudges lost in a crash (claimed, never sent): 1" in stats

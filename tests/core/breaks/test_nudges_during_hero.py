@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 from tests.conftest import World
@@ -13,9 +12,8 @@ def at(world: World, local: str) -> None:
     world.clock.set(datetime.fromisoformat(local).replace(tzinfo=BERLIN))
 
 
-def nudge_rows(world: World) -> list[tuple[str, str | None]]:
-    with sqlite3.connect(world.db_path) as db:
-        return list(db.execute("SELECT status, response FROM nudges ORDER BY id"))
+async def nudge_rows(world: World) -> list[tuple[str, str | None]]:
+    return await world.rows("SELECT status, response FROM nudges ORDER BY id")
 
 
 async def test_break_slots_during_an_open_hero_session_are_skipped_not_sent(world: World) -> None:
@@ -28,7 +26,7 @@ async def test_break_slots_during_an_open_hero_session_are_skipped_not_sent(worl
         assert await world.runtime.coach.sweep() == 1
     assert world.chat.inbox_of("ann") == []
     # Skipped because the person was busy with the bot, so they don't count as ignored.
-    assert nudge_rows(world) == [("held", "held")] * 2
+    assert await nudge_rows(world) == [("held", "held")] * 2
     # An hour on, the open session no longer counts as in progress: the next slot is an
     # ordinary nudge, not "I'll stop for now" after a run of unanswered ones.
     at(world, "2026-11-24T11:30:01")

@@ -1,10 +1,10 @@
 import io
 import json
 
-from bot.faq_cli import run_ask
+from bot.cli.ask import run_ask
 
 KEYS = {"question", "faq_id", "title", "confidence", "outcome", "answer", "suggestions",
-        "red_flag", "severity", "where"}
+        "red_flag", "severity", "where", "caution"}
 
 
 def _lines(capsys):
@@ -51,6 +51,13 @@ def test_ask_reports_small_talk_and_urgent_signs(capsys):
     assert [r["outcome"] for r in rows] == ["smalltalk", "smalltalk", "smalltalk", "safety"]
     assert [r.get("kind") for r in rows[:3]] == ["thanks", "emoji", "button"]
     assert rows[3]["severity"] == "urgent" and rows[3]["red_flag"] == "chest pain"
+
+
+def test_ask_reports_the_gentler_note_without_the_stop_answer(capsys):
+    assert run_ask(["my mum gets pins and needles, can she do hero?"], as_json=True) == 0
+    [row] = _lines(capsys)
+    assert row["outcome"] == "safety" and row["severity"] == "caution"
+    assert row["caution"] == "someone else" and row["answer"] is None
 
 
 def test_ask_reports_broken_content(tmp_path, capsys):

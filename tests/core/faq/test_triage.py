@@ -1,6 +1,6 @@
 import pytest
 
-from bot.core.faq.triage import RedFlag, Severity, red_flag, triage
+from bot.core.faq.triage import Caution, RedFlag, Severity, assess, red_flag, triage
 
 
 @pytest.mark.parametrize(
@@ -290,3 +290,48 @@ def test_an_ordinary_sign_is_stop_level_and_says_where():
 
 def test_should_i_empty_my_bladder_is_not_urgent():
     assert triage("should I empty my bladder before I practise?") is None
+
+
+@pytest.mark.parametrize(("text", "caution"), [
+    ("my mum keeps getting pins and needles in her feet, can she do hero?", Caution.SOMEONE_ELSE),
+    ("my wife has numbness in her feet, should she try this?", Caution.SOMEONE_ELSE),
+    ("I had a hip replacement 15 years ago, all healed, can I still kneel on a block?",
+     Caution.LASTING_REPAIR),
+    ("had my knee replaced in 2010, is hero ok?", Caution.LASTING_REPAIR),
+])
+def test_someone_elses_sign_before_the_pose_and_an_old_replaced_joint_get_the_gentler_note(
+        text, caution):
+    flag = triage(text)
+    assert flag is not None and flag.severity is Severity.CAUTION and flag.caution is caution
+
+
+def test_my_own_sign_outranks_a_note_about_someone_else():
+    flag = triage("my wife has numb feet and wants to try hero, and I get sharp pain in my knee")
+    assert flag is not None and flag.severity is Severity.STOP and flag.caution is None
+
+
+def test_an_urgent_sign_is_never_softened_to_a_note():
+    flag = triage("my husband can't control his bladder, can he do hero?")
+    assert flag is not None and flag.severity is Severity.URGENT
+
+
+@pytest.mark.parametrize("text", [
+    "the tingling I had back in 2015 is long gone",
+    "I used to get numb feet years ago, none now",
+    "used to get pins and needles before I lost weight, went away",
+])
+def test_a_sensation_of_the_past_that_has_gone_is_set_aside(text):
+    assert triage(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "I used to get tingling, it went away, now it came back",
+    "I'm used to kneeling but my feet go numb",
+    "had numb toes years ago and they're still numb",
+])
+def test_a_sensation_that_is_back_or_still_there_stands(text):
+    assert triage(text) is not None
+
+
+def test_settled_past_leaves_the_meaning_check_nothing_to_judge():
+    assert assess("tore my ACL back in 2012, fully rehabbed since") == (None, "")

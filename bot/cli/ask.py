@@ -1,13 +1,15 @@
-"""The `ask` command: try the FAQ matcher from a terminal, no database."""
+"""`herocoach ask`: try the FAQ matcher from a terminal, no database."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
 
 from bot.content.loader import ContentError
 from bot.core.faq import FaqMatcher, Outcome, Verdict, load_examples, load_faq
+from bot.core.faq.vocabulary import load_vocabulary
 from bot.core.questions import smalltalk
 
 # What `ask` reports for a greeting, thanks or "ok": the chat answers it and files nothing.
@@ -18,7 +20,8 @@ def load_matcher(content_dir: Path | None) -> FaqMatcher | None:
     """Build the matcher from the content folder, or print its problems and return None."""
     try:
         entries = load_faq(content_dir)
-        return FaqMatcher(entries, load_examples(entries, content_dir))
+        return FaqMatcher(entries, load_examples(entries, content_dir),
+                          vocabulary=load_vocabulary(content_dir))
     except ContentError as exc:
         print("content has problems:", *exc.problems, sep="\n  ", file=sys.stderr)
         return None
@@ -26,7 +29,9 @@ def load_matcher(content_dir: Path | None) -> FaqMatcher | None:
 
 def _as_dict(question: str, verdict: Verdict) -> dict[str, object]:
     entry = verdict.entry
-    shows_answer = verdict.outcome in (Outcome.ANSWER, Outcome.SAFETY) and entry is not None
+    # The gentler note comes from content/safety.yaml, not the FAQ's stop answer.
+    shows_answer = verdict.outcome in (Outcome.ANSWER, Outcome.SAFETY) and entry is not None \
+        and verdict.caution is None
     return {
         "question": question,
         "faq_id": entry.id if entry else None,
@@ -38,6 +43,7 @@ def _as_dict(question: str, verdict: Verdict) -> dict[str, object]:
         "red_flag": verdict.red_flag,
         "severity": verdict.severity.value if verdict.severity else None,
         "where": verdict.where,
+        "caution": verdict.caution.value if verdict.caution else None,
     }
 
 
@@ -75,3 +81,14 @@ def run_ask(questions: list[str], *, as_json: bool, content_dir: Path | None = N
         else:
             print(_as_text(question, verdict))
     return 0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the `ask` options to `parser`."""
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.add_argument("questions", nargs="+", metavar="QUESTION")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run `ask` with parsed arguments."""
+    return run_ask(args.questions, as_json=args.json)

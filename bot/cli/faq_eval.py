@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
-from bot.faq_cli import load_matcher
+from bot.cli.ask import load_matcher
 from bot.faq_tools.evaluate import EvalFileError, evaluate, load_cases
 
 
@@ -38,3 +39,13 @@ def run_faq_eval(path: Path, content_dir: Path | None = None) -> int:
             print(f"  expected {miss.case.expect}, got {miss.outcome.value} {miss.got or '-'} "
                   f"({miss.confidence:.2f}): {miss.case.q}")
     return 0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the `faq-eval` options to `parser`."""
+    parser.add_argument("file", type=Path, help="a JSONL file of labelled questions")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run `faq-eval` with parsed arguments."""
+    return run_faq_eval(args.file)

@@ -33,6 +33,20 @@ def _count(text: str) -> int:
     return value
 
 
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the `schedule` actions to `parser`."""
+    actions = parser.add_subparsers(dest="schedule_command", metavar="ACTION")
+    add_preview_arguments(actions.add_parser("preview", help="print the next nudge times"))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a `schedule` action with parsed arguments."""
+    if args.schedule_command != "preview":
+        print("usage: herocoach schedule preview --tz ZONE ...", file=sys.stderr)
+        return 2
+    return preview_from_args(args)
+
+
 def add_preview_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the `schedule preview` options to `parser`."""
     parser.add_argument("--tz", default="UTC", help="time zone, e.g. Europe/Berlin or 'berlin'")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
 from bot.content.images import RenderError, render_all
 from bot.content.loader import (
     PROGRESSION_FILE,
+    TRIAGE_FILE,
     Content,
     ContentError,
     default_content_dir,
@@ -20,6 +22,13 @@ def run_check(root: Path | None = None) -> int:
     """Validate the content under `root` (default: shipped) and return an exit code."""
     try:
         content = load_content(root)
+        # Whole-message examples need the triage rules themselves, which live in the core.
+        from bot.core.faq.triage import example_problems
+
+        shown = f"{(root or default_content_dir()).resolve().name}/{TRIAGE_FILE}"
+        faults = [f"{shown}: {fault}" for fault in example_problems(content.triage)]
+        if faults:
+            raise ContentError(faults)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -99,3 +108,25 @@ def run_render(root: Path | None = None) -> int:
         print(f"rendered {png.relative_to(root.parent)}")
     print(f"{len(written)} rendered, {len(progression.illustrations()) - len(written)} already up to date")
     return 0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the `content` actions to `parser`."""
+    actions = parser.add_subparsers(dest="content_command", metavar="ACTION")
+    for name, help_text in (
+        ("check", "validate every file in content/"),
+        ("render", "make the PNG beside each illustration's SVG (where missing or stale)"),
+        ("vectors", "precompute the FAQ's sentence vectors shipped with the content"),
+    ):
+        action = actions.add_parser(name, help=help_text)
+        action.add_argument("--dir", type=Path, help="content folder (default: the shipped one)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a `content` action with parsed arguments."""
+    actions = {"check": run_check, "render": run_render, "vectors": run_vectors}
+    action = actions.get(args.content_command)
+    if action is None:
+        print("usage: herocoach content {check,render,vectors} [--dir DIR]", file=sys.stderr)
+        return 2
+    return action(args.dir)
