@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.discord.conftest import MEMBER, Bot, Person, text_of
+from tests.discord.conftest import MEMBER, Bot, DiscordUser, text_of
 from tests.discord.emulator import DiscordEmulator
 from tests.discord.payloads import JSON
 
@@ -12,7 +12,7 @@ from tests.discord.payloads import JSON
 async def answered_help(emu: DiscordEmulator) -> JSON:
     """Once the bot is back on the gateway, run /help and return its answer."""
     await emu.wait_for(lambda: len(emu.gateway_queries) >= 2 and emu.connected)
-    person = Person(emu, MEMBER)
+    person = DiscordUser(emu, MEMBER)
     [message] = await asyncio.wait_for(person.slash("help"), 15)
     return message
 
