@@ -52,7 +52,7 @@ async def toy_world(tmp_path: Path) -> AsyncIterator[World]:
         database_url=f"sqlite:///{tmp_path / 'toy.db'}",
         config=CoreConfig(coach_ids=frozenset({COACH})), clock=clock, features=(toy_feature(),),
     )
-    chat = MemoryChat(runtime.coach)
+    chat = MemoryChat(runtime.core)
     runtime.router.register("memory", chat)
     yield World(runtime, chat, clock, tmp_path / "toy.db")
     await runtime.close()
@@ -64,7 +64,7 @@ async def test_a_toy_feature_is_routed_and_listed_in_help(toy_world: World) -> N
     assert reply.text == "Drink two glass of water."
     assert (await ann.press("Done"))[-1].text == "Well done (done)."
     assert "/water [glasses] - a reminder to drink water" in (await ann.say("/help"))[-1].text
-    assert "water" in toy_world.runtime.coach.features.timers
+    assert "water" in toy_world.runtime.core.features.timers
 
 
 def test_two_features_cannot_claim_one_command() -> None:
@@ -77,7 +77,7 @@ def test_two_features_cannot_claim_one_command() -> None:
 
 
 def test_menus_list_members_then_the_coach_and_leave_unlisted_out(world: World) -> None:
-    features = world.runtime.coach.features
+    features = world.runtime.core.features
     members = [spec.name for spec in features.listed()]
     assert "start" not in members and "inbox" not in members
     coach = [spec.name for spec in features.listed(coach=True)]

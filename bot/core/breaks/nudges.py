@@ -7,13 +7,16 @@ import logging
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
+from bot.content.loader import Content
 from bot.core import texts
 from bot.core.breaks import planner
 from bot.core.breaks.parse import parse_duration_or_until
 from bot.core.buttons import Payload, encode
-from bot.core.context import Services, Turn
+from bot.core.context import Turn
 from bot.core.events import Choice, DeliveryStatus, Identity, Outbound, Reply
 from bot.core.models import Claim, Schedule, Timer
+from bot.core.ports import Clock, Delivery, Wakeup
+from bot.core.repositories import HeroRepository, PeopleRepository, SchedulesRepository, TimersRepository
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +38,28 @@ HELD = "held"
 class Nudges:
     """The sending half of breaks and reminders."""
 
-    def __init__(self, services: Services) -> None:
-        self.s = services
-        self.movement_ids = tuple(m.id for m in services.content.movements)
-        self.movements = {m.id: m for m in services.content.movements}
+    def __init__(
+        self,
+        *,
+        schedules: SchedulesRepository,
+        hero: HeroRepository,
+        timers: TimersRepository,
+        people: PeopleRepository,
+        clock: Clock,
+        delivery: Delivery,
+        wakeup: Wakeup,
+        content: Content,
+    ) -> None:
+        self.schedules = schedules
+        self.hero = hero
+        self.timers = timers
+        self.people = people
+        self.clock = clock
+        self.delivery = delivery
+        self.wakeup = wakeup
+        self.content = content
+        self.movement_ids = tuple(m.id for m in content.movements)
+        self.movements = {m.id: m for m in content.movements}
 
     async def sweep(self) -> int:
         """Claim a batch of due slots, send it, record the outcomes, repeat; return how many were claimed.
@@ -46,7 +67,7 @@ class Nudges:
         Each batch is committed before anything in it is sent, so a crash loses at most the
         batch in flight, and a second process never sends a slot this one claimed.
         """
-        now = self.s.clock.now()
+        now = self.clock.now()
         plan = partial(planner.plan, movement_ids=self.movement_ids)
         gate = asyncio.Semaphore(CONCURRENT_SENDS)
 
@@ -58,24 +79,24 @@ class Nudges:
 
         total = 0
         while True:
-            claims, seen = await self.s.store.schedules.claim_batch(now, plan, BATCH)
+            claims, seen = await self.schedules.claim_batch(now, plan, BATCH)
             if claims:
                 # One query per batch, not one per nudge: who is in a /hero session right now.
-                busy = await self.s.store.hero.in_session(
+                busy = await self.hero.in_session(
                     {claim.person_id for claim in claims}, now - HERO_IN_PROGRESS)
                 outcomes = await asyncio.gather(*(deliver(claim, busy) for claim in claims))
-                await self.s.store.schedules.record_outcomes(list(outcomes))
+                await self.schedules.record_outcomes(list(outcomes))
                 for outcome, nudge_id in outcomes:
                     if outcome == HELD:
                         # Not ignored: the person is busy with the bot, so the quiet streak restarts.
-                        await self.s.store.schedules.respond(nudge_id, HELD, now)
+                        await self.schedules.respond(nudge_id, HELD, now)
                 total += len(claims)
             if seen < BATCH:
                 return total
 
     async def mark_lost(self) -> int:
         """At start-up, mark claims a dead process never sent as lost: they are never resent."""
-        lost = await self.s.store.schedules.mark_lost(self.s.clock.now() - LOST_AFTER)
+        lost = await self.schedules.mark_lost(self.clock.now() - LOST_AFTER)
         if lost:
             log.warning("%d nudge(s) were claimed by a process that stopped before sending them; "
                         "marked lost", lost)
@@ -84,7 +105,7 @@ class Nudges:
     async def _deliver(self, claim: Claim) -> str:
         message = self.compose(claim.nudge_id, claim.kind, claim.movement_id)
         try:
-            result = await self.s.delivery.send(Outbound(
+            result = await self.delivery.send(Outbound(
                 to=claim.identity, chat_id=claim.chat_id, text=message.text, choices=message.choices))
         except Exception:
             log.exception("nudge %s failed", claim.nudge_id)
@@ -124,18 +145,18 @@ class Nudges:
     async def press(self, turn: Turn, payload: Payload) -> list[Reply]:
         """Handle a nudge button."""
         nudge_id, action = payload.number(0), payload.part(1)
-        nudge = await self.s.store.schedules.nudge(nudge_id) if nudge_id else None
+        nudge = await self.schedules.nudge(nudge_id) if nudge_id else None
         if nudge is None or action not in (*RESPONSES, "resume"):
             return [Reply(texts.EXPIRED, alert=True)]
         if nudge.person_id != turn.person.id:
             return [Reply(texts.NOT_YOURS, alert=True)]
-        schedule = next((s for s in await self.s.store.schedules.for_person(turn.person.id)
+        schedule = next((s for s in await self.schedules.for_person(turn.person.id)
                          if s.id == nudge.schedule_id), None)
         if schedule is None or not schedule.active:
             return [Reply("Those nudges are switched off. /breaks or /remind turns them on.", alert=True)]
         if action == "resume":
             return [Reply(await self.resume(turn), edit=True)]
-        if not await self.s.store.schedules.respond(nudge.id, RESPONSES[action], turn.now):
+        if not await self.schedules.respond(nudge.id, RESPONSES[action], turn.now):
             return [Reply("Already noted, thanks!", alert=True)]
         if schedule.paused_reason == "ignored" and action != "pause":
             await self.resume(turn)
@@ -145,8 +166,8 @@ class Nudges:
             return [Reply("Skipped this one. See you at the next break.", edit=True)]
         if action == "snooze":
             due = turn.now + SNOOZE
-            await self.s.store.timers.add(turn.person.id, SNOOZE_TIMER, nudge.id, due)
-            self.s.wakeup.wake_at(due)
+            await self.timers.add(turn.person.id, SNOOZE_TIMER, nudge.id, due)
+            self.wakeup.wake_at(due)
             local = due.astimezone(planner.zone_of(schedule))
             return [Reply(f"Snoozed: I'll nudge you again at {local:%H:%M}. "
                           "Your regular schedule stays as it is.", edit=True)]
@@ -156,34 +177,34 @@ class Nudges:
 
     async def on_snooze(self, timer: Timer) -> None:
         """Send a snoozed nudge once more; the regular schedule was never moved."""
-        original = await self.s.store.schedules.nudge(timer.ref or 0)
-        person = await self.s.store.people.get(timer.person_id)
-        if original is None or person is None or self.s.clock.now() - timer.due_at > planner.GRACE:
+        original = await self.schedules.nudge(timer.ref or 0)
+        person = await self.people.get(timer.person_id)
+        if original is None or person is None or self.clock.now() - timer.due_at > planner.GRACE:
             return
-        schedule = next((s for s in await self.s.store.schedules.for_person(person.id)
+        schedule = next((s for s in await self.schedules.for_person(person.id)
                          if s.id == original.schedule_id), None)
-        if schedule is None or not schedule.active or planner.is_paused(schedule, self.s.clock.now()):
+        if schedule is None or not schedule.active or planner.is_paused(schedule, self.clock.now()):
             # Any pause (the person's, after three ignored nudges, or an unreachable chat)
             # or switching nudges off cancels a snooze still waiting.
             return
         kind = "reminder" if original.kind == "reminder" else "break"
-        nudge_id = await self.s.store.schedules.add_nudge(
-            original.schedule_id, person.id, kind, timer.due_at, self.s.clock.now(),
+        nudge_id = await self.schedules.add_nudge(
+            original.schedule_id, person.id, kind, timer.due_at, self.clock.now(),
             original.movement_id)
         if nudge_id is None:
             return
         message = self.compose(nudge_id, kind, original.movement_id)
-        result = await self.s.delivery.send(Outbound(
+        result = await self.delivery.send(Outbound(
             to=person.identity, chat_id=person.chat_id, text=message.text, choices=message.choices))
         status = "unreachable" if result.status is DeliveryStatus.UNREACHABLE else (
             "sent" if result.ok else "failed")
-        await self.s.store.schedules.record_outcomes([(status, nudge_id)])
+        await self.schedules.record_outcomes([(status, nudge_id)])
 
     async def pause(self, schedules: list[Schedule], until: datetime, now: datetime) -> None:
         """Pause schedules until a moment; the next slot after it is when they resume."""
         for s in schedules:
             self.hold(s, until, now)
-        await self.s.store.schedules.update_state(schedules)
+        await self.schedules.update_state(schedules)
 
     @staticmethod
     def hold(s: Schedule, until: datetime, now: datetime) -> None:
@@ -194,7 +215,7 @@ class Nudges:
 
     async def resume(self, turn: Turn) -> str:
         """Lift any pause; each schedule continues from its next slot after now."""
-        schedules = await self.s.store.schedules.active_for(turn.person.id)
+        schedules = await self.schedules.active_for(turn.person.id)
         if not schedules:
             return "You have no nudges or reminders set. /breaks or /remind sets them up."
         if not any(s.next_due_at is None or planner.is_paused(s, turn.now) for s in schedules):
@@ -202,7 +223,7 @@ class Nudges:
         for s in schedules:
             s.paused_until, s.paused_reason, s.ignored_streak = None, None, 0
             s.next_due_at = planner.next_slot(s, turn.now)
-        await self.s.store.schedules.update_state(schedules)
+        await self.schedules.update_state(schedules)
         return f"Nudges are back on. {self.next_one(schedules, turn.now)}"
 
     @staticmethod
@@ -222,22 +243,22 @@ class Nudges:
 
     async def unreachable(self, identity: Identity, detail: str) -> None:
         """Pause everything for a person the platform says we can't reach; never retry."""
-        person = await self.s.store.people.find(identity)
+        person = await self.people.find(identity)
         if person is None:
             return
-        await self.s.store.people.set_unreachable(person.id, self.s.clock.now())
-        schedules = await self.s.store.schedules.active_for(person.id)
+        await self.people.set_unreachable(person.id, self.clock.now())
+        schedules = await self.schedules.active_for(person.id)
         for s in schedules:
             s.next_due_at, s.paused_reason = None, "unreachable"
-        await self.s.store.schedules.update_state(schedules)
+        await self.schedules.update_state(schedules)
         log.info("paused %d schedule(s) for %s: %s", len(schedules), identity.key, detail)
 
     async def welcome_back(self, turn: Turn) -> list[Reply]:
         """Resume schedules paused because the person was unreachable, now that they wrote."""
         if turn.person.unreachable_at is None:
             return []
-        await self.s.store.people.set_unreachable(turn.person.id, None)
-        schedules = await self.s.store.schedules.active_for(turn.person.id)
+        await self.people.set_unreachable(turn.person.id, None)
+        schedules = await self.schedules.active_for(turn.person.id)
         if not any(s.paused_reason == "unreachable" for s in schedules):
             return []
         return [Reply(f"Welcome back! {await self.resume(turn)}")]

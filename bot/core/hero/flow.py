@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from bot.content.loader import Content
 from bot.content.schema import Level
 from bot.core import texts
 from bot.core.buttons import Payload, encode
-from bot.core.context import Services, Turn
+from bot.core.context import Turn
 from bot.core.events import Choice, Outbound, Reply
 from bot.core.hero import rules
 from bot.core.models import HeroSession, Timer
+from bot.core.ports import Clock, Delivery, Wakeup
+from bot.core.repositories import HeroRepository, PeopleRepository, TimersRepository
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +40,25 @@ def _token(session: HeroSession) -> str:
 class HeroFlow:
     """Run `/hero` sessions, apply the level rules, and fire the hold timer."""
 
-    def __init__(self, services: Services) -> None:
-        self.s = services
-        self.words = services.content.progression.session
+    def __init__(
+        self,
+        *,
+        hero: HeroRepository,
+        timers: TimersRepository,
+        people: PeopleRepository,
+        content: Content,
+        wakeup: Wakeup,
+        clock: Clock,
+        delivery: Delivery,
+    ) -> None:
+        self.hero = hero
+        self.timers = timers
+        self.people = people
+        self.content = content
+        self.wakeup = wakeup
+        self.clock = clock
+        self.delivery = delivery
+        self.words = content.progression.session
 
     def _button(self, session: HeroSession, label: str, action: str, *arg: str) -> Choice:
         return Choice(label, encode("h", session.id, _token(session), action, *arg))
@@ -49,7 +68,7 @@ class HeroFlow:
         return [*exits, self._button(session, "Stop", "stop")]
 
     def _level(self, session: HeroSession) -> Level:
-        return self.s.content.level(session.level)
+        return self.content.level(session.level)
 
     def render(self, session: HeroSession) -> Reply:
         """Return the message for the step the session is on."""
@@ -66,7 +85,7 @@ class HeroFlow:
             numbered = "\n".join(f"{i}. {line}" for i, line in enumerate(level.setup, start=1))
             text = f"Set up: {level.name}\n{level.props}\n\n{numbered}"
             choices = [self._button(session, "I'm in position", "ok")]
-            image = self.s.content.picture(level.illustration.file)
+            image = self.content.picture(level.illustration.file)
         elif step == "ease":
             total = words.ease_rounds
             text = f"Ease in and out, round {session.round} of {total}.\n{level.cues.ease}"
@@ -77,7 +96,7 @@ class HeroFlow:
         elif step == "tuck":
             text = f"{level.cues.tuck_tail}\n\n{level.cues.no_hinge}"
             choices = [self._button(session, "Tail tucked", "ok")]
-            image = self.s.content.picture(self.s.content.progression.pictures.tail_tuck.file)
+            image = self.content.picture(self.content.progression.pictures.tail_tuck.file)
         elif step == "hold":
             text = words.hold_intro.format(seconds=level.hold_seconds)
             choices = [self._button(session, "Done holding", "ok")]
@@ -99,14 +118,14 @@ class HeroFlow:
         text = f"{self.words.props_intro}\n\nSuggested for you: {level.name}\n{level.props}{swaps}"
         choices = []
         for level_id in rules.choosable(session.level):
-            option = self.s.content.level(level_id)
+            option = self.content.level(level_id)
             label = option.prop_choice + (" (suggested)" if level_id == session.level else "")
             choices.append(self._button(session, label, "lv", level_id))
         return text, choices
 
     async def command(self, turn: Turn) -> list[Reply]:
         """Answer `/hero`: start a session, or offer to resume the open one."""
-        current = await self.s.store.hero.open_session(turn.person.id)
+        current = await self.hero.open_session(turn.person.id)
         if current and turn.now - current.started_at < STALE_AFTER:
             return [Reply(
                 "You have a session in progress. Pick up where you left off, or start over?",
@@ -122,9 +141,9 @@ class HeroFlow:
 
     async def start(self, turn: Turn) -> Reply:
         """Start a new session at the level the rules give."""
-        state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
+        state = await self.hero.state(turn.person.id, rules.FIRST_LEVEL)
         step = "safety" if state.needs_safety_check else "props"
-        session = await self.s.store.hero.start_session(turn.person.id, step, state.level, turn.now)
+        session = await self.hero.start_session(turn.person.id, step, state.level, turn.now)
         reply = self.render(session)
         reply.edit = False
         return reply
@@ -134,7 +153,7 @@ class HeroFlow:
         if payload.part(0) == "new":
             return [await self.start(turn)]
         session_id, token, action = payload.number(0), payload.part(1), payload.part(2)
-        session = await self.s.store.hero.session(session_id) if session_id else None
+        session = await self.hero.session(session_id) if session_id else None
         if session is None or action is None:
             return [Reply(texts.EXPIRED, alert=True)]
         if session.person_id != turn.person.id:
@@ -173,9 +192,9 @@ class HeroFlow:
         elif s.step == "safety" and action == "flag":
             if not await self._close(s, "safety", turn):
                 return Reply(texts.EXPIRED, alert=True)
-            state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
+            state = await self.hero.state(turn.person.id, rules.FIRST_LEVEL)
             state.needs_safety_check = True
-            await self.s.store.hero.save_state(state, turn.now)
+            await self.hero.save_state(state, turn.now)
             return Reply(words.safety_stop, edit=True, private=True)
         elif s.step == "props" and action == "lv" and arg in rules.choosable(s.start_level):
             s.level, s.step = arg, "setup"
@@ -191,7 +210,7 @@ class HeroFlow:
         elif s.step == "hold" and action == "ok":
             s.step = "intensity"
             if arg != AFTER_TIMES_UP:
-                if not await self.s.store.hero.save_session(s):
+                if not await self.hero.save_session(s):
                     return Reply(texts.EXPIRED, alert=True)
                 step = self.render(s)
                 step.text = f"{self.words.come_out}\n\n{step.text}"
@@ -205,12 +224,12 @@ class HeroFlow:
             return await self._settle_offer(turn, s, action == "lower")
         else:
             return Reply(texts.EXPIRED, alert=True)
-        if not await self.s.store.hero.save_session(s):
+        if not await self.hero.save_session(s):
             return Reply(texts.EXPIRED, alert=True)
         if s.step == "hold":
             due = turn.now + timedelta(seconds=self._level(s).hold_seconds)
-            await self.s.store.timers.add(turn.person.id, HOLD_TIMER, s.id, due)
-            self.s.wakeup.wake_at(due)
+            await self.timers.add(turn.person.id, HOLD_TIMER, s.id, due)
+            self.wakeup.wake_at(due)
         return self.render(s)
 
     def _area_ids(self) -> dict[str, bool]:
@@ -218,7 +237,7 @@ class HeroFlow:
 
     async def _too_intense(self, turn: Turn, s: HeroSession) -> Reply:
         # Whatever happens next in this session, the next one starts with this much support.
-        state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
+        state = await self.hero.state(turn.person.id, rules.FIRST_LEVEL)
         state.level, state.comfortable_streak = rules.easier(s.level), 0
         if s.level == rules.LADDER[0]:
             text = ("You're already at the most support this pose has, so let's stop for today. "
@@ -230,7 +249,7 @@ class HeroFlow:
             if not await self._close(s, "stopped", turn):
                 return Reply(texts.EXPIRED, alert=True)
             state.needs_safety_check = True
-            await self.s.store.hero.save_state(state, turn.now)
+            await self.hero.save_state(state, turn.now)
             return Reply(text, edit=True, private=True)
         words = self.words
         if s.step == "props":
@@ -243,31 +262,31 @@ class HeroFlow:
         s.step, s.round = ("props" if s.step == "props" else "setup"), 0
         if s.step == "props":
             s.start_level = s.level
-        if not await self.s.store.hero.save_session(s):
+        if not await self.hero.save_session(s):
             return Reply(texts.EXPIRED, alert=True)
-        await self.s.store.hero.save_state(state, turn.now)
+        await self.hero.save_state(state, turn.now)
         step = self.render(s)
         step.text = f"{said.format(level=self._level(s).name)}\n\n{step.text}"
         return step
 
     async def _finish(self, turn: Turn, s: HeroSession) -> Reply:
-        state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
+        state = await self.hero.state(turn.person.id, rules.FIRST_LEVEL)
         outcome = rules.after_checkin(state, s, pain_reported=self._area_ids().get(s.felt or "", False))
         # The session moves on first: of two simultaneous presses, only the one whose save
         # lands updates the progression.
         if not outcome.pain and outcome.offer_lower:
             s.step = "offer"
-            moved = await self.s.store.hero.save_session(s)
+            moved = await self.hero.save_session(s)
         else:
             moved = await self._close(s, "completed", turn)
         if not moved:
             return Reply(texts.EXPIRED, alert=True)
-        await self.s.store.hero.save_state(outcome.state, turn.now)
+        await self.hero.save_state(outcome.state, turn.now)
         level = self._level(s)
         felt = next(a.label for a in self.words.felt_areas if a.id == s.felt)
         summary = (f"{self.words.finished.format(level=level.name)}\n\n"
                    f"Logged: {level.name}, intensity {s.intensity}/10, felt most: {felt.lower()}.")
-        next_level = self.s.content.level(outcome.state.level).name
+        next_level = self.content.level(outcome.state.level).name
         if outcome.pain and outcome.state.level == s.level:
             summary += (f"\nThat sounded like a lot. {next_level} is already the most support this "
                         "pose has, so next time we'll stay there and start with a quick safety "
@@ -287,19 +306,19 @@ class HeroFlow:
     async def _settle_offer(self, turn: Turn, s: HeroSession, lower: bool) -> Reply:
         if not await self._close(s, "completed", turn):
             return Reply(texts.EXPIRED, alert=True)
-        state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
+        state = await self.hero.state(turn.person.id, rules.FIRST_LEVEL)
         target = rules.harder(s.level) if lower else None
         if target:
             state.level, state.comfortable_streak = target, 0
-            await self.s.store.hero.save_state(state, turn.now)
-            text = f"Done: next time we'll start at {self.s.content.level(target).name}."
+            await self.hero.save_state(state, turn.now)
+            text = f"Done: next time we'll start at {self.content.level(target).name}."
         else:
             text = f"Sure, we'll stay at {self._level(s).name} next time."
         return Reply(text, edit=True, private=True)
 
     async def _close(self, s: HeroSession, outcome: str, turn: Turn) -> bool:
         s.outcome, s.ended_at, s.step = outcome, turn.now, "done"
-        return await self.s.store.hero.save_session(s)
+        return await self.hero.save_session(s)
 
     async def _end(self, turn: Turn, s: HeroSession, outcome: str, text: str) -> Reply:
         if not await self._close(s, outcome, turn):
@@ -313,7 +332,7 @@ class HeroFlow:
         next /hero starts with the safety check, one level more supported.
         """
         for _ in range(SAFETY_STOP_TRIES):
-            session = await self.s.store.hero.open_session(turn.person.id)
+            session = await self.hero.open_session(turn.person.id)
             if session is None:
                 return []
             in_pose, started = session.step in IN_POSE, session.step != "safety"
@@ -323,29 +342,29 @@ class HeroFlow:
                 break
         else:
             return []
-        await self.s.store.timers.cancel(HOLD_TIMER, session.id)
-        state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
+        await self.timers.cancel(HOLD_TIMER, session.id)
+        state = await self.hero.state(turn.person.id, rules.FIRST_LEVEL)
         state.level = rules.easier(session.level)
         state.needs_safety_check, state.comfortable_streak = True, 0
-        await self.s.store.hero.save_state(state, turn.now)
-        text = self.s.content.safety.session_ended
+        await self.hero.save_state(state, turn.now)
+        text = self.content.safety.session_ended
         return [Reply(f"{text}\n\n{self.words.come_out}" if in_pose else text, private=True)]
 
     async def on_timer(self, timer: Timer) -> None:
         """Tell the person their hold is over, if they are still holding."""
-        session = await self.s.store.hero.session(timer.ref or 0)
-        person = await self.s.store.people.get(timer.person_id)
+        session = await self.hero.session(timer.ref or 0)
+        person = await self.people.get(timer.person_id)
         if not session or not person or not session.is_open or session.step != "hold":
             return
-        if self.s.clock.now() - timer.due_at > timedelta(minutes=10):
+        if self.clock.now() - timer.due_at > timedelta(minutes=10):
             log.info("skipping stale hold timer %s", timer.id)
             return
-        coming_out = self.s.content.progression.pictures.coming_out.file
-        result = await self.s.delivery.send(Outbound(
+        coming_out = self.content.progression.pictures.coming_out.file
+        result = await self.delivery.send(Outbound(
             to=person.identity, chat_id=person.chat_id,
             text=f"{self.words.times_up} {self.words.come_out}",
             choices=[self._button(session, "Check in", "ok", AFTER_TIMES_UP)],
-            image=self.s.content.picture(coming_out),
+            image=self.content.picture(coming_out),
         ))
         if not result.ok:
             log.info("time's up for session %s not delivered: %s", session.id, result.status)
