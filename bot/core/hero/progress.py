@@ -11,13 +11,14 @@ from bot.core.charts import progress as chart
 from bot.core.context import Turn
 from bot.core.events import Image, Reply
 from bot.core.hero import rules
+from bot.core.hero.steps import Ending, Step
 from bot.core.repositories import HeroRepository
 from bot.core.streaks import day_streak
 
 SHOWN_SESSIONS = 5
 # How each way a session ended reads in /progress.
-OUTCOME_WORDS = {"completed": "completed", "stopped": "stopped early",
-                 "abandoned": "left unfinished", "safety_stop": "stopped for safety"}
+OUTCOME_WORDS = {Ending.COMPLETED: "completed", Ending.STOPPED: "stopped early",
+                 Ending.ABANDONED: "left unfinished", Ending.SAFETY_STOP: "stopped for safety"}
 
 
 class Progress:
@@ -44,7 +45,7 @@ class Progress:
         # A session that ended at the safety check (a stop, a flag, or never answered) had no
         # practice in it, so it isn't listed.
         history = [session for session in await hero.history(turn.person.id, limit=50)
-                   if session.outcome in OUTCOME_WORDS and session.step != "safety"]
+                   if session.outcome in OUTCOME_WORDS and session.step != Step.SAFETY]
         history = history[:SHOWN_SESSIONS]
         if history:
             lines.append("\nLast sessions:")
