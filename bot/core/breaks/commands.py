@@ -20,6 +20,7 @@ from bot.core.breaks.parse import (
     parse_duration_or_until,
 )
 from bot.core.breaks.rules import is_overnight, upcoming_breaks
+from bot.core.breaks.states import PausedReason, ScheduleKind
 from bot.core.buttons import Payload, encode
 from bot.core.context import CoreConfig, Turn
 from bot.core.events import Choice, Reply
@@ -69,11 +70,11 @@ class BreaksCommands:
     async def breaks(self, turn: Turn, args: str) -> list[Reply]:
         """Set up, show, preview or switch off sit-break nudges."""
         word = args.strip().lower()
-        current = await self.schedules.get(turn.person.id, "breaks")
+        current = await self.schedules.get(turn.person.id, ScheduleKind.BREAKS)
         if not word:
             return [self._start_guide(turn, current)]
         if word == "off":
-            if await self.schedules.switch_off(turn.person.id, "breaks"):
+            if await self.schedules.switch_off(turn.person.id, ScheduleKind.BREAKS):
                 return [Reply("Break nudges are off. /breaks turns them back on.")]
             return [Reply("Break nudges weren't on. /breaks sets them up.")]
         if word == "preview":
@@ -126,12 +127,12 @@ class BreaksCommands:
     async def _save_breaks(self, turn: Turn, spec: BreakSpec) -> Reply:
         zone = self.zone(turn)
         schedule = Schedule(
-            id=0, person_id=turn.person.id, kind="breaks", start=spec.start, end=spec.end,
+            id=0, person_id=turn.person.id, kind=ScheduleKind.BREAKS, start=spec.start, end=spec.end,
             days=spec.days, zone=zone.key, every_minutes=int(spec.every.total_seconds() // 60),
         )
         schedule.next_due_at = planner.next_slot(schedule, turn.now)
-        current = await self.schedules.get(turn.person.id, "breaks")
-        if current and current.active and current.paused_reason == "user" and planner.is_paused(
+        current = await self.schedules.get(turn.person.id, ScheduleKind.BREAKS)
+        if current and current.active and current.paused_reason == PausedReason.USER and planner.is_paused(
                 current, turn.now):
             # New hours don't lift a pause the person asked for.
             self.nudges.hold(schedule, current.paused_until or turn.now, turn.now)
@@ -143,7 +144,7 @@ class BreaksCommands:
 
     @staticmethod
     def _spec(s: Schedule) -> BreakSpec | None:
-        if s.kind != "breaks" or s.end is None or not s.every_minutes:
+        if s.kind != ScheduleKind.BREAKS or s.end is None or not s.every_minutes:
             return None
         return BreakSpec(timedelta(minutes=s.every_minutes), s.start, s.end, s.days)
 
@@ -179,13 +180,13 @@ class BreaksCommands:
     async def remind(self, turn: Turn, args: str) -> list[Reply]:
         """Set, show or stop the daily practice reminder."""
         words = args.strip()
-        current = await self.schedules.get(turn.person.id, "reminder")
+        current = await self.schedules.get(turn.person.id, ScheduleKind.REMINDER)
         if not words:
             state = (f"Your reminder: {self.describe(current)}." if current and current.active
                      else "You have no practice reminder.")
             return [Reply(f"{state}\n{REMIND_FORMS}")]
         if words.lower() == "off":
-            if await self.schedules.switch_off(turn.person.id, "reminder"):
+            if await self.schedules.switch_off(turn.person.id, ScheduleKind.REMINDER):
                 return [Reply("Practice reminder off. /remind 07:30 sets it again.")]
             return [Reply("You had no practice reminder. " + REMIND_FORMS)]
         tokens = words.split()
@@ -197,7 +198,7 @@ class BreaksCommands:
         except ScheduleInputError as exc:
             return [Reply(f"{exc}\n{REMIND_FORMS}")]
         zone = self.zone(turn)
-        schedule = Schedule(id=0, person_id=turn.person.id, kind="reminder", start=at, days=days,
+        schedule = Schedule(id=0, person_id=turn.person.id, kind=ScheduleKind.REMINDER, start=at, days=days,
                             zone=zone.key)
         schedule.next_due_at = planner.next_slot(schedule, turn.now)
         await self.schedules.save(schedule, turn.now)
@@ -255,7 +256,8 @@ class BreaksCommands:
     async def settings_lines(self, turn: Turn) -> list[str]:
         """Describe breaks and reminder for /settings."""
         lines = []
-        for kind, name in (("breaks", "Break nudges"), ("reminder", "Practice reminder")):
+        for kind, name in ((ScheduleKind.BREAKS, "Break nudges"),
+                           (ScheduleKind.REMINDER, "Practice reminder")):
             s = await self.schedules.get(turn.person.id, kind)
             state = "off" if s is None or not s.active else self.describe(s)
             if s and s.active:
@@ -284,9 +286,9 @@ class BreaksCommands:
                 f"Break streak: {streak} day{'s' if streak != 1 else ''}"]
 
     def _paused_words(self, s: Schedule, turn: Turn) -> str:
-        if s.paused_reason == "ignored":
+        if s.paused_reason == PausedReason.IGNORED:
             return " (paused after three nudges went unanswered; /resume turns them back on)"
-        if s.paused_reason == "unreachable":
+        if s.paused_reason == PausedReason.UNREACHABLE:
             return " (paused: I couldn't reach you; they restart when you write to me)"
         if s.paused_until and s.paused_until > turn.now:
             return f" (paused {_until_words(s.paused_until, turn.now, planner.zone_of(s))})"

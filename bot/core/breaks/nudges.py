@@ -11,6 +11,7 @@ from bot.content.loader import Content
 from bot.core import texts
 from bot.core.breaks import planner
 from bot.core.breaks.parse import parse_duration_or_until
+from bot.core.breaks.states import RESPONSES, NudgeAction, NudgeKind, NudgeStatus, PausedReason
 from bot.core.buttons import Payload, encode
 from bot.core.context import Turn
 from bot.core.events import Choice, DeliveryStatus, Identity, Outbound, Reply
@@ -27,7 +28,6 @@ CONCURRENT_SENDS = 64
 BATCH = 200
 # A claim still unsent after this long belongs to a process that died (a batch sends in seconds).
 LOST_AFTER = timedelta(minutes=10)
-RESPONSES = {"done": "done", "snooze": "snoozed", "skip": "skipped", "pause": "paused"}
 # A break nudge (or the practice reminder) due while the person is in a /hero session is
 # skipped: they are moving already, and its buttons would only get in the way of the
 # session's. A session left open for longer than this no longer counts as in progress.
@@ -72,7 +72,7 @@ class Nudges:
         gate = asyncio.Semaphore(CONCURRENT_SENDS)
 
         async def deliver(claim: Claim, busy: set[int]) -> tuple[str, int]:
-            if claim.kind != "note" and claim.person_id in busy:
+            if claim.kind != NudgeKind.NOTE and claim.person_id in busy:
                 return HELD, claim.nudge_id
             async with gate:
                 return await self._deliver(claim), claim.nudge_id
@@ -109,34 +109,34 @@ class Nudges:
                 to=claim.identity, chat_id=claim.chat_id, text=message.text, choices=message.choices))
         except Exception:
             log.exception("nudge %s failed", claim.nudge_id)
-            return "failed"
+            return NudgeStatus.FAILED
         if result.status is DeliveryStatus.UNREACHABLE:
-            return "unreachable"
-        return "sent" if result.ok else "failed"
+            return NudgeStatus.UNREACHABLE
+        return NudgeStatus.SENT if result.ok else NudgeStatus.FAILED
 
     def _buttons(self, nudge_id: int, kind: str) -> list[Choice]:
         def button(label: str, action: str) -> Choice:
             return Choice(label, encode("n", nudge_id, action))
 
-        if kind == "note":
-            return [button("Resume nudges", "resume")]
-        if kind == "reminder":
-            return [Choice("Start session", encode("h", "new")), button("Snooze 10 min", "snooze"),
-                    button("Skip today", "skip")]
-        return [button("Done", "done"), button("Snooze 10 min", "snooze"), button("Skip", "skip"),
-                button("Pause today", "pause")]
+        if kind == NudgeKind.NOTE:
+            return [button("Resume nudges", NudgeAction.RESUME)]
+        if kind == NudgeKind.REMINDER:
+            return [Choice("Start session", encode("h", "new")),
+                    button("Snooze 10 min", NudgeAction.SNOOZE), button("Skip today", NudgeAction.SKIP)]
+        return [button("Done", NudgeAction.DONE), button("Snooze 10 min", NudgeAction.SNOOZE),
+                button("Skip", NudgeAction.SKIP), button("Pause today", NudgeAction.PAUSE)]
 
     def compose(self, nudge_id: int, kind: str, movement_id: str | None) -> Reply:
         """Return the message for one nudge."""
         movement = self.movements.get(movement_id or "")
         move = movement.text if movement else "Stand up, walk around and roll your shoulders."
-        if kind == "note":
+        if kind == NudgeKind.NOTE:
             text = ("I've sent you three break nudges without hearing back, so I'll stop for now "
                     "rather than pester you. Tap Resume (or type /resume) when you want them again.")
-        elif kind == "reminder":
+        elif kind == NudgeKind.REMINDER:
             text = ("Time for today's Hero pose practice: about five gentle minutes. "
                     "Grab a cushion or a block and tap Start when you're ready.")
-        elif kind == "catchup":
+        elif kind == NudgeKind.CATCHUP:
             text = f"I was offline for a while and missed a few break nudges. Quick break now?\n{move}"
         else:
             text = f"Time to get up for a couple of minutes.\n{move}"
@@ -146,7 +146,7 @@ class Nudges:
         """Handle a nudge button."""
         nudge_id, action = payload.number(0), payload.part(1)
         nudge = await self.schedules.nudge(nudge_id) if nudge_id else None
-        if nudge is None or action not in (*RESPONSES, "resume"):
+        if nudge is None or action not in (*RESPONSES, NudgeAction.RESUME):
             return [Reply(texts.EXPIRED, alert=True)]
         if nudge.person_id != turn.person.id:
             return [Reply(texts.NOT_YOURS, alert=True)]
@@ -154,17 +154,17 @@ class Nudges:
                          if s.id == nudge.schedule_id), None)
         if schedule is None or not schedule.active:
             return [Reply("Those nudges are switched off. /breaks or /remind turns them on.", alert=True)]
-        if action == "resume":
+        if action == NudgeAction.RESUME:
             return [Reply(await self.resume(turn), edit=True)]
-        if not await self.schedules.respond(nudge.id, RESPONSES[action], turn.now):
+        if not await self.schedules.respond(nudge.id, RESPONSES[NudgeAction(action)], turn.now):
             return [Reply("Already noted, thanks!", alert=True)]
-        if schedule.paused_reason == "ignored" and action != "pause":
+        if schedule.paused_reason == PausedReason.IGNORED and action != NudgeAction.PAUSE:
             await self.resume(turn)
-        if action == "done":
+        if action == NudgeAction.DONE:
             return [Reply("Nice one! Break logged. /progress shows your week.", edit=True)]
-        if action == "skip":
+        if action == NudgeAction.SKIP:
             return [Reply("Skipped this one. See you at the next break.", edit=True)]
-        if action == "snooze":
+        if action == NudgeAction.SNOOZE:
             due = turn.now + SNOOZE
             await self.timers.add(turn.person.id, SNOOZE_TIMER, nudge.id, due)
             self.wakeup.wake_at(due)
@@ -187,7 +187,7 @@ class Nudges:
             # Any pause (the person's, after three ignored nudges, or an unreachable chat)
             # or switching nudges off cancels a snooze still waiting.
             return
-        kind = "reminder" if original.kind == "reminder" else "break"
+        kind = NudgeKind.REMINDER if original.kind == NudgeKind.REMINDER else NudgeKind.BREAK
         nudge_id = await self.schedules.add_nudge(
             original.schedule_id, person.id, kind, timer.due_at, self.clock.now(),
             original.movement_id)
@@ -196,8 +196,8 @@ class Nudges:
         message = self.compose(nudge_id, kind, original.movement_id)
         result = await self.delivery.send(Outbound(
             to=person.identity, chat_id=person.chat_id, text=message.text, choices=message.choices))
-        status = "unreachable" if result.status is DeliveryStatus.UNREACHABLE else (
-            "sent" if result.ok else "failed")
+        status = NudgeStatus.UNREACHABLE if result.status is DeliveryStatus.UNREACHABLE else (
+            NudgeStatus.SENT if result.ok else NudgeStatus.FAILED)
         await self.schedules.record_outcomes([(status, nudge_id)])
 
     async def pause(self, schedules: list[Schedule], until: datetime, now: datetime) -> None:
@@ -209,7 +209,7 @@ class Nudges:
     @staticmethod
     def hold(s: Schedule, until: datetime, now: datetime) -> None:
         """Mark one schedule paused by the person until a moment (not yet stored)."""
-        s.paused_until, s.paused_reason = until.astimezone(UTC), "user"
+        s.paused_until, s.paused_reason = until.astimezone(UTC), PausedReason.USER
         # A slot exactly at the end of the pause still counts: "until 12:00" includes 12:00.
         s.next_due_at = planner.next_slot(s, max(until - timedelta(microseconds=1), now))
 
@@ -249,7 +249,7 @@ class Nudges:
         await self.people.set_unreachable(person.id, self.clock.now())
         schedules = await self.schedules.active_for(person.id)
         for s in schedules:
-            s.next_due_at, s.paused_reason = None, "unreachable"
+            s.next_due_at, s.paused_reason = None, PausedReason.UNREACHABLE
         await self.schedules.update_state(schedules)
         log.info("paused %d schedule(s) for %s: %s", len(schedules), identity.key, detail)
 
@@ -259,7 +259,7 @@ class Nudges:
             return []
         await self.people.set_unreachable(turn.person.id, None)
         schedules = await self.schedules.active_for(turn.person.id)
-        if not any(s.paused_reason == "unreachable" for s in schedules):
+        if not any(s.paused_reason == PausedReason.UNREACHABLE for s in schedules):
             return []
         return [Reply(f"Welcome back! {await self.resume(turn)}")]
 

@@ -172,7 +172,7 @@ class Asking:
         if question.person_id != turn.person.id:
             return [Reply("That question belongs to someone else.", alert=True)]
         entry = self._entry(question.faq_id)
-        if action in ("up", "down") and question.outcome == "answer" and entry:
+        if action in ("up", "down") and question.outcome == Outcome.ANSWER and entry:
             await self.questions.set_feedback(question.id, 1 if action == "up" else -1)
             if action == "up":
                 return [Reply(f"{answer_text(entry)}\n\nThanks, glad it helped!", edit=True,
@@ -181,7 +181,7 @@ class Asking:
                           "question to the coach?",
                           [Choice("Ask the coach", encode("q", question.id, "coach"))], edit=True,
                           image=self._picture(entry))]
-        if action == "f" and question.outcome == "suggest":
+        if action == "f" and question.outcome == Outcome.SUGGEST:
             picked = self._entry(payload.part(2))
             if picked is None:
                 return [Reply(texts.EXPIRED, alert=True)]
