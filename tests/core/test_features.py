@@ -25,8 +25,11 @@ from bot.core.ports import ManualClock
 from tests.conftest import COACH, START, World
 
 
+FORGOTTEN: list[int] = []
+
+
 def toy_feature() -> Feature:
-    """A feature outside the shipped ones: a command with an option, a button and a timer."""
+    """A feature outside the shipped ones: a command with an option, a button, a timer, a hook."""
 
     async def water(turn: Turn, args: str) -> list[Reply]:
         glasses = args.strip() or "one"
@@ -39,10 +42,13 @@ def toy_feature() -> Feature:
     async def on_timer(_timer: Timer) -> None:
         return None
 
+    async def forget(person_id: int) -> None:
+        FORGOTTEN.append(person_id)
+
     return Feature("water", commands=(
         CommandSpec("water", "a reminder to drink water", water, hint="[glasses]",
                     options=(Option("glasses", "how many glasses"),), in_groups=True),
-    ), buttons={"w": press}, timers={"water": on_timer})
+    ), buttons={"w": press}, timers={"water": on_timer}, forget=forget)
 
 
 @pytest.fixture
@@ -85,3 +91,12 @@ def test_menus_list_members_then_the_coach_and_leave_unlisted_out(world: World) 
     assert [spec.name for spec in features.listed(groups=True)] == ["hero", "ask", "breaks", "help"]
     assert all(spec.audience is Audience.COACH for spec in features.commands.values()
                if spec.name in {"inbox", "answer", "stats"})
+
+
+async def test_forget_runs_every_features_hook_before_the_person_goes(toy_world: World) -> None:
+    ann = toy_world.chat.user("ann")
+    await ann.say("/water")
+    await ann.say("/forget")
+    await ann.press("Yes, delete everything")
+    assert FORGOTTEN == [1]
+    assert await toy_world.runtime.store.people.count() == 0
