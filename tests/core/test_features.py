@@ -24,7 +24,6 @@ from bot.core.models import Timer
 from bot.core.ports import ManualClock
 from tests.conftest import COACH, START, World
 
-
 FORGOTTEN: list[int] = []
 
 
