@@ -57,10 +57,10 @@ async def sweeper(url: str, mode: str, at: str) -> None:
         runtime.router.register(platform, NullDelivery())
     opened = clock.time()
     if mode == "claim":
-        plan = partial(planner.plan, movement_ids=runtime.coach.nudges.movement_ids)
+        plan = partial(planner.plan, movement_ids=runtime.core.nudges.movement_ids)
         count = await claim_all(runtime.store, plan)
     else:
-        count = await runtime.coach.nudges.sweep()
+        count = await runtime.core.nudges.sweep()
     ended = clock.time()
     await runtime.close()
     sys.stdout.write(json.dumps({"count": count, "went": went, "opened": opened, "ended": ended}) + "\n")

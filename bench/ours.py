@@ -155,7 +155,7 @@ async def _runtime(url: str, now: object, *, warm: bool = False) -> object:
     if warm:
         # A running bot answers questions too: load the FAQ's sentence model, so the peak RSS
         # is that of a bot in use, and the timed sweep doesn't share the CPU with its loading.
-        await runtime.coach.s.matcher.match("how long should i hold the pose?")
+        await runtime.matcher.match("how long should i hold the pose?")
     return runtime
 
 
@@ -163,7 +163,7 @@ async def sweep_and_restart(url: str) -> dict[str, float]:
     """Time the full Nudges.sweep at DUE, then a process restart and its first sweep."""
     runtime = await _runtime(url, DUE, warm=True)
     started = clock.perf_counter()
-    swept = await runtime.coach.nudges.sweep()
+    swept = await runtime.core.nudges.sweep()
     sweep_s = clock.perf_counter() - started
     sent = (await runtime.store.schedules.counts())["sent"]
     row = await runtime.store.db.fetchone(
@@ -175,7 +175,7 @@ async def sweep_and_restart(url: str) -> dict[str, float]:
     started = clock.perf_counter()
     runtime = await _runtime(url, next_due)
     opened = clock.perf_counter()
-    resumed = await runtime.coach.nudges.sweep()
+    resumed = await runtime.core.nudges.sweep()
     done = clock.perf_counter()
     await runtime.close()
     if resumed != expected:

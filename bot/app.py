@@ -6,12 +6,13 @@ import sys
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 from bot.clockwork import SWEEP_EVERY, Clockwork
 from bot.config import Settings
 from bot.content.loader import Content, ContentError, load_content
-from bot.core.coach import Coach
 from bot.core.context import CoreConfig, Services
+from bot.core.conversation import Conversation
 from bot.core.faq.matcher import FaqMatcher
 from bot.core.faq.vocabulary import Vocabulary
 from bot.core.features import Feature
@@ -30,7 +31,7 @@ class Runtime:
     content: Content
     router: Router
     clockwork: Clockwork
-    coach: Coach
+    core: Conversation
     matcher: BackgroundMatcher
 
     async def stop_sending(self, grace: float) -> None:
@@ -73,16 +74,16 @@ async def build_runtime(
         store=store, content=content, delivery=router, clock=clock or SystemClock(),
         matcher=matcher, wakeup=clockwork, config=config,
     )
-    coach = Coach(services, extra=features)
-    clockwork.attach(coach.sweep)
-    router.on_unreachable.append(coach.nudges.unreachable)
+    core = Conversation(services, extra=features)
+    clockwork.attach(core.sweep)
+    router.on_unreachable.append(core.nudges.unreachable)
     try:
-        await coach.nudges.mark_lost()
+        await core.nudges.mark_lost()
     except BaseException:
         matcher.close()
         await store.close()
         raise
-    return Runtime(store, content, router, clockwork, coach, matcher)
+    return Runtime(store, content, router, clockwork, core, matcher)
 
 
 async def open_or_explain(settings: Settings, **overrides: object) -> Runtime | None:
@@ -101,11 +102,12 @@ async def runtime_from_settings(settings: Settings, **overrides: object) -> Runt
     database_url = str(overrides.get("database_url") or settings.database_url)
     config = overrides.get("config") or settings.core_config()
     features = overrides.get("features", ())
+    clock = cast("Clock | None", overrides.get("clock"))
     assert isinstance(config, CoreConfig)  # noqa: S101 - typed by the callers in this package
     assert isinstance(features, tuple)  # noqa: S101
     return await build_runtime(
         database_url=database_url, config=config, content_dir=settings.content_dir,
-        features=features,
+        features=features, clock=clock,
         pool_size=settings.database_pool_size, sweep_every=timedelta(seconds=settings.sweep_seconds),
         answers=overrides.get("answers", True) is not False,
     )

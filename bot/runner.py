@@ -32,7 +32,7 @@ async def run_console(settings: Settings, user: str | None = None, db: str | Non
     runtime = await _open(settings, db)
     if runtime is None:
         return 2
-    chat = ConsoleChat(runtime.coach, (user or "").strip() or default_user(), images=images)
+    chat = ConsoleChat(runtime.core, (user or "").strip() or default_user(), images=images)
     runtime.router.register(CONSOLE, chat)
     runtime.clockwork.start()
     try:

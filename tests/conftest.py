@@ -87,7 +87,7 @@ async def world(database_url: str) -> AsyncIterator[World]:
         config=CoreConfig(coach_ids=frozenset({COACH}), default_timezone="Europe/Berlin"),
         clock=clock,
     )
-    chat = MemoryChat(runtime.coach)
+    chat = MemoryChat(runtime.core)
     runtime.router.register("memory", chat)
     yield World(runtime, chat, clock, database_url)
     await runtime.close()

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.core.buttons import decode
-from bot.core.coach import Coach
 from bot.core.context import Turn
+from bot.core.conversation import Conversation
 from bot.core.events import (
     ButtonPress,
     Choice,
@@ -111,9 +111,9 @@ class ConsoleChat:
     or as the value on a 0-10 scale; a nudge's buttons as `n1`, `n2`, ... A label works too.
     """
 
-    def __init__(self, coach: Coach, user: str, out: TextIO | None = None,
+    def __init__(self, core: Conversation, user: str, out: TextIO | None = None,
                  interactive: bool | None = None, images: bool = True) -> None:
-        self.coach = coach
+        self.core = core
         self.identity = Identity(PLATFORM, user)
         self.out = out or sys.stdout
         self.interactive = sys.stdin.isatty() if interactive is None else interactive
@@ -243,17 +243,17 @@ class ConsoleChat:
         if event is None:
             return
         async with self._turns:
-            self.show_replies(await self.coach.handle(event), pressed_side=bool(pressed and pressed[1]))
+            self.show_replies(await self.core.handle(event), pressed_side=bool(pressed and pressed[1]))
 
     async def deliver_pending(self) -> int:
         """Show answers left for this person by another process (a coach's console); return how many."""
         async with self._turns:
-            s = self.coach.s
-            person = await s.store.people.find(self.identity)
+            core = self.core
+            person = await core.store.people.find(self.identity)
             if person is None:
                 return 0
-            turn = Turn(person, self._origin(), s.clock.now())
-            replies = await self.coach.inbox.pending_for(turn)
+            turn = Turn(person, self._origin(), core.clock.now())
+            replies = await self.core.inbox.pending_for(turn)
             for reply in replies:
                 self._interject(reply.text, reply.choices, side=False)
             return len(replies)

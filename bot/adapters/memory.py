@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.core.coach import Coach
+from bot.core.conversation import Conversation
 from bot.core.events import (
     ButtonPress,
     Choice,
@@ -27,7 +27,7 @@ from bot.core.events import (
 class MemoryChat:
     """The platform: holds the core, records every message, and delivers outbound ones."""
 
-    coach: Coach
+    core: Conversation
     platform: str = "memory"
     outbox: list[Outbound] = field(default_factory=list)
     unreachable: set[str] = field(default_factory=set)
@@ -73,7 +73,7 @@ class ChatUser:
         )
 
     async def _send(self, event: Command | Text | ReplyToBot | ButtonPress) -> list[Reply]:
-        replies = await self.chat.coach.handle(event)
+        replies = await self.chat.core.handle(event)
         if any(reply.choices for reply in replies):
             self.last = replies
         return replies

@@ -1,4 +1,4 @@
-"""What every feature is handed: the services, and the turn it is answering."""
+"""The composition root's collaborators, the core's settings, and the turn a feature answers."""
 
 from __future__ import annotations
 
@@ -24,10 +24,17 @@ class CoreConfig:
     questions_per_minute: int = 10
     min_break_interval: timedelta = timedelta(minutes=10)
 
+    def zone_for(self, person: Person) -> ZoneInfo:
+        """Return the person's time zone, or the default one (UTC if that cannot load)."""
+        try:
+            return ZoneInfo(person.timezone or self.default_timezone)
+        except (ValueError, KeyError):
+            return ZoneInfo("UTC")
+
 
 @dataclass
 class Services:
-    """The core's collaborators, given to it by whoever starts the bot."""
+    """The core's collaborators, given to it by whoever starts the bot; features get only their part."""
 
     store: Storage
     content: Content
@@ -36,13 +43,6 @@ class Services:
     clock: Clock
     wakeup: Wakeup
     config: CoreConfig = field(default_factory=CoreConfig)
-
-    def zone_for(self, person: Person) -> ZoneInfo:
-        """Return the person's time zone, or the default one (UTC if that cannot load)."""
-        try:
-            return ZoneInfo(person.timezone or self.config.default_timezone)
-        except (ValueError, KeyError):
-            return ZoneInfo("UTC")
 
 
 @dataclass

@@ -90,7 +90,9 @@ class Feature:
     commands: tuple[CommandSpec, ...] = ()
     buttons: dict[str, ButtonHandler] = field(default_factory=dict)
     timers: dict[str, TimerHandler] = field(default_factory=dict)
-    # Deletes what the feature stores about a person, by their id (for /forget).
+    # Deletes what the feature keeps about a person outside the database's cascade (for
+    # /forget). The shipped features need none: everything they store goes with the
+    # person's row, in one transaction.
     forget: ForgetHook | None = None
 
 

@@ -54,7 +54,7 @@ def test_progress_survives_a_restart(tmp_path: Path) -> None:
 @pytest.fixture
 def console(world: World, tmp_path: Path):
     out = (tmp_path / "out.txt").open("w+", encoding="utf-8")
-    chat = ConsoleChat(world.runtime.coach, "ann", out=out, interactive=False)
+    chat = ConsoleChat(world.runtime.core, "ann", out=out, interactive=False)
     world.runtime.router.register("console", chat)
     yield chat, out
     out.close()
@@ -94,13 +94,13 @@ async def test_scripted_console_session_gets_a_nudge_and_presses_done(tmp_path: 
         database_url=f"sqlite:///{tmp_path / 'c.db'}", clock=clock,
         config=CoreConfig(default_timezone="UTC", min_break_interval=timedelta(minutes=1)))
     out = (tmp_path / "out.txt").open("w+", encoding="utf-8")
-    chat = ConsoleChat(runtime.coach, "ann", out=out, interactive=False)
+    chat = ConsoleChat(runtime.core, "ann", out=out, interactive=False)
     runtime.router.register("console", chat)
     try:
         for line in ("/breaks every 1m 09:00-17:00 mon-fri",):
             await chat.handle_line(line)
         clock.advance(minutes=1, seconds=1)
-        assert await runtime.coach.sweep() == 1
+        assert await runtime.core.sweep() == 1
         await chat.handle_line("n1")
         await chat.handle_line("/progress")
     finally:

@@ -83,7 +83,7 @@ def test_default_name_falls_back_to_guest(monkeypatch) -> None:
 @pytest.fixture
 def chat(world: World, tmp_path: Path):
     out = (tmp_path / "out.txt").open("w+", encoding="utf-8")
-    chat = ConsoleChat(world.runtime.coach, "ann", out=out, interactive=False)
+    chat = ConsoleChat(world.runtime.core, "ann", out=out, interactive=False)
     world.runtime.router.register("console", chat)
     yield chat
     out.close()
@@ -131,14 +131,14 @@ async def test_no_break_nudge_interrupts_a_console_session(tmp_path: Path) -> No
         database_url=f"sqlite:///{tmp_path / 'c.db'}", clock=clock,
         config=CoreConfig(default_timezone="UTC", min_break_interval=timedelta(minutes=1)))
     out = (tmp_path / "out.txt").open("w+", encoding="utf-8")
-    chat = ConsoleChat(runtime.coach, "ann", out=out, interactive=False)
+    chat = ConsoleChat(runtime.core, "ann", out=out, interactive=False)
     runtime.router.register("console", chat)
     try:
         await chat.handle_line("/breaks every 1m 09:00-17:00 mon-fri")
         await chat.handle_line("/hero")
         first_step = chat.choices[0].payload
         clock.advance(minutes=1, seconds=1)
-        await runtime.coach.sweep()
+        await runtime.core.sweep()
         assert chat.side_choices == [] and chat.to_event("1").payload == first_step
         assert "Break logged" not in printed(chat) and "Time to get up" not in printed(chat)
     finally:
@@ -154,8 +154,8 @@ async def test_two_consoles_on_one_database_coach_answer_reaches_the_waiting_mem
     coach_side = await build_runtime(database_url=db, config=config)
     member_out = (tmp_path / "member.txt").open("w+", encoding="utf-8")
     coach_out = (tmp_path / "coach.txt").open("w+", encoding="utf-8")
-    member = ConsoleChat(member_side.coach, "ann", out=member_out, interactive=False)
-    coach = ConsoleChat(coach_side.coach, "coach", out=coach_out, interactive=False)
+    member = ConsoleChat(member_side.core, "ann", out=member_out, interactive=False)
+    coach = ConsoleChat(coach_side.core, "coach", out=coach_out, interactive=False)
     member_side.router.register("console", member)
     coach_side.router.register("console", coach)
     try:

@@ -24,9 +24,11 @@ from bot.core.models import Timer
 from bot.core.ports import ManualClock
 from tests.conftest import COACH, START, World
 
+FORGOTTEN: list[int] = []
+
 
 def toy_feature() -> Feature:
-    """A feature outside the shipped ones: a command with an option, a button and a timer."""
+    """A feature outside the shipped ones: a command with an option, a button, a timer, a hook."""
 
     async def water(turn: Turn, args: str) -> list[Reply]:
         glasses = args.strip() or "one"
@@ -39,10 +41,13 @@ def toy_feature() -> Feature:
     async def on_timer(_timer: Timer) -> None:
         return None
 
+    async def forget(person_id: int) -> None:
+        FORGOTTEN.append(person_id)
+
     return Feature("water", commands=(
         CommandSpec("water", "a reminder to drink water", water, hint="[glasses]",
                     options=(Option("glasses", "how many glasses"),), in_groups=True),
-    ), buttons={"w": press}, timers={"water": on_timer})
+    ), buttons={"w": press}, timers={"water": on_timer}, forget=forget)
 
 
 @pytest.fixture
@@ -52,7 +57,7 @@ async def toy_world(tmp_path: Path) -> AsyncIterator[World]:
         database_url=f"sqlite:///{tmp_path / 'toy.db'}",
         config=CoreConfig(coach_ids=frozenset({COACH})), clock=clock, features=(toy_feature(),),
     )
-    chat = MemoryChat(runtime.coach)
+    chat = MemoryChat(runtime.core)
     runtime.router.register("memory", chat)
     yield World(runtime, chat, clock, tmp_path / "toy.db")
     await runtime.close()
@@ -64,7 +69,7 @@ async def test_a_toy_feature_is_routed_and_listed_in_help(toy_world: World) -> N
     assert reply.text == "Drink two glass of water."
     assert (await ann.press("Done"))[-1].text == "Well done (done)."
     assert "/water [glasses] - a reminder to drink water" in (await ann.say("/help"))[-1].text
-    assert "water" in toy_world.runtime.coach.features.timers
+    assert "water" in toy_world.runtime.core.features.timers
 
 
 def test_two_features_cannot_claim_one_command() -> None:
@@ -77,7 +82,7 @@ def test_two_features_cannot_claim_one_command() -> None:
 
 
 def test_menus_list_members_then_the_coach_and_leave_unlisted_out(world: World) -> None:
-    features = world.runtime.coach.features
+    features = world.runtime.core.features
     members = [spec.name for spec in features.listed()]
     assert "start" not in members and "inbox" not in members
     coach = [spec.name for spec in features.listed(coach=True)]
@@ -85,3 +90,12 @@ def test_menus_list_members_then_the_coach_and_leave_unlisted_out(world: World) 
     assert [spec.name for spec in features.listed(groups=True)] == ["hero", "ask", "breaks", "help"]
     assert all(spec.audience is Audience.COACH for spec in features.commands.values()
                if spec.name in {"inbox", "answer", "stats"})
+
+
+async def test_forget_runs_every_features_hook_before_the_person_goes(toy_world: World) -> None:
+    ann = toy_world.chat.user("ann")
+    await ann.say("/water")
+    await ann.say("/forget")
+    await ann.press("Yes, delete everything")
+    assert FORGOTTEN == [1]
+    assert await toy_world.runtime.store.people.count() == 0

@@ -113,16 +113,16 @@ async def test_hold_timer_sends_times_up_through_delivery(world: World) -> None:
     for _ in range(3):
         await user.press(0)
     await user.press("Tail tucked")
-    assert await world.runtime.coach.sweep() == 0
+    assert await world.runtime.core.sweep() == 0
     world.clock.advance(seconds=44)
-    assert await world.runtime.coach.sweep() == 0
+    assert await world.runtime.core.sweep() == 0
     world.clock.advance(seconds=2)
-    assert await world.runtime.coach.sweep() == 1
+    assert await world.runtime.core.sweep() == 1
     [message] = world.chat.inbox_of("fay")
     assert "Time's up" in message.text
     await user.press("Check in", message.choices)
     assert user.choices()[0].label == "0"
-    assert await world.runtime.coach.sweep() == 0
+    assert await world.runtime.core.sweep() == 0
 
 
 async def test_times_up_is_skipped_when_already_done_holding(world: World) -> None:
@@ -131,7 +131,7 @@ async def test_times_up_is_skipped_when_already_done_holding(world: World) -> No
     for label in ("All clear", 0, 0, 0, 0, 0, "Tail tucked", "Done holding"):
         await user.press(label)
     world.clock.advance(minutes=2)
-    assert await world.runtime.coach.sweep() == 1
+    assert await world.runtime.core.sweep() == 1
     assert world.chat.inbox_of("gus") == []
 
 
@@ -193,7 +193,7 @@ async def test_two_simultaneous_presses_move_the_session_once(world: World) -> N
     second = await build_runtime(database_url=world.database_url, config=CoreConfig(),
                                  clock=world.clock)
     try:
-        here, there = world.chat.user("ann"), MemoryChat(second.coach).user("ann")
+        here, there = world.chat.user("ann"), MemoryChat(second.core).user("ann")
         replies = await here.say("/hero")
         if "Quick check" in replies[-1].text:
             await here.press("All clear")

@@ -108,7 +108,7 @@ async def test_times_up_says_how_to_come_out_and_offers_only_check_in(world: Wor
     user = world.chat.user("ida")
     await to_step(user, "Done holding")
     world.clock.advance(minutes=2)
-    await world.runtime.coach.sweep()
+    await world.runtime.core.sweep()
     [message] = world.chat.inbox_of("ida")
     assert "Time's up" in message.text and COME_OUT in message.text
     assert [c.label for c in message.choices] == ["Check in"]

@@ -56,7 +56,9 @@ async def test_start_up_does_not_wait_for_the_matcher() -> None:
 
     started = time.perf_counter()
     background = BackgroundMatcher(build)
-    assert time.perf_counter() - started < 0.1
+    # The build is blocked until released below, so waiting for it would take the full 10 s;
+    # the slack is for a loaded machine, not for the build.
+    assert time.perf_counter() - started < 5
     release.set()
     with pytest.raises(RuntimeError):
         await background.matcher()

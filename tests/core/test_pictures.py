@@ -48,7 +48,7 @@ async def test_times_up_comes_with_the_coming_out_picture(world: World) -> None:
     for label in ("All clear", "Bolster", "I'm in position", "Next", "Next", "Ready to hold", "Tail tucked"):
         await ann.press(label)
     world.clock.advance(seconds=46)
-    await world.runtime.coach.sweep()
+    await world.runtime.core.sweep()
     [times_up] = world.chat.inbox_of("ann")
     assert times_up.image is not None and times_up.image.name == "coming-out.png"
 

@@ -89,7 +89,7 @@ async def test_unreachable_asker_gets_the_answer_next_time(world: World) -> None
 
 async def test_did_you_mean_offers_choices_then_answers(world: World) -> None:
     # A matcher that never answers outright, so this test is about the flow, not the scores.
-    world.runtime.coach.s.matcher = BackgroundMatcher(lambda: FaqMatcher(
+    world.runtime.core.asking.matcher = BackgroundMatcher(lambda: FaqMatcher(
         world.runtime.content.faq, answer_threshold=1.0, suggest_threshold=0.0, margin=0.0))
     user = world.chat.user("ann")
     replies = await user.say("how long should i hold the pose")

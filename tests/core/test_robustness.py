@@ -31,7 +31,7 @@ async def test_any_text_gets_a_reply_or_is_ignored(world: World, text: str, priv
                                                    kind: str, caplog) -> None:
     event = Text(origin("u1", private), text) if kind == "t" else ReplyToBot(origin("u1", private), text)
     with caplog.at_level(logging.ERROR):
-        replies = await world.runtime.coach.handle(event)
+        replies = await world.runtime.core.handle(event)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert all(reply.text.strip() for reply in replies)
     world.clock.advance(seconds=7)  # stay under the question rate limit
@@ -42,7 +42,7 @@ async def test_any_text_gets_a_reply_or_is_ignored(world: World, text: str, priv
 async def test_any_command_and_arguments(world: World, name: str, args: str, user: str,
                                          caplog) -> None:
     with caplog.at_level(logging.ERROR):
-        replies = await world.runtime.coach.handle(Command(origin(user, True), name, args))
+        replies = await world.runtime.core.handle(Command(origin(user, True), name, args))
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert replies
     world.clock.advance(seconds=7)
@@ -51,8 +51,8 @@ async def test_any_command_and_arguments(world: World, name: str, args: str, use
 @FAST
 @given(payload=payloads, user=st.sampled_from(["u3", "u4"]))
 async def test_any_button_payload(world: World, payload: str, user: str, caplog) -> None:
-    await world.runtime.coach.handle(Command(origin("u3", True), "hero", ""))
+    await world.runtime.core.handle(Command(origin("u3", True), "hero", ""))
     with caplog.at_level(logging.ERROR):
-        replies = await world.runtime.coach.handle(ButtonPress(origin(user, False), payload))
+        replies = await world.runtime.core.handle(ButtonPress(origin(user, False), payload))
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert replies and all(reply.text for reply in replies)

@@ -50,7 +50,7 @@ async def test_a_red_flag_during_the_hold_ends_the_session_with_no_times_up(worl
     assert logged.outcome == "safety_stop"
     assert "stopped for safety" in (await ann.say("/progress"))[-1].text
     world.clock.advance(minutes=5)
-    await world.runtime.coach.sweep()
+    await world.runtime.core.sweep()
     assert not any("Time's up" in m.text for m in world.chat.inbox_of("ann"))
     again = await ann.say("/hero")
     assert "Quick check before we start" in again[-1].text

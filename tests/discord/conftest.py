@@ -15,6 +15,7 @@ from bot.adapters.discord.views import from_discord
 from bot.app import Runtime, runtime_from_settings
 from bot.config import Settings
 from bot.core.features import Feature
+from bot.core.ports import Clock
 from tests.discord.emulator import DiscordEmulator
 from tests.discord.payloads import JSON
 
@@ -51,8 +52,8 @@ class Bot:
 
 @asynccontextmanager
 async def running(settings: Settings, emu: DiscordEmulator,
-                  features: tuple[Feature, ...] = ()) -> AsyncIterator[Bot]:
-    runtime = await runtime_from_settings(settings, features=features)
+                  features: tuple[Feature, ...] = (), clock: Clock | None = None) -> AsyncIterator[Bot]:
+    runtime = await runtime_from_settings(settings, features=features, clock=clock)
     adapter = DiscordAdapter(runtime, settings, guild_ready_timeout=0.05)
     runtime.router.register(adapter.platform, adapter)
     try:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 
 import discord
 import pytest
 
 from bot.core.events import Choice, DeliveryStatus, Identity, Outbound
+from bot.core.ports import ManualClock
 from tests.discord.conftest import (
     COACH,
     MEMBER,
@@ -187,7 +189,7 @@ async def test_ignored_events_and_handler_errors_leave_the_bot_running(
     async def broken(event: object) -> list:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(bot.adapter.coach, "handle", broken)
+    monkeypatch.setattr(bot.adapter.core, "handle", broken)
     await emu.dispatch_message("hello?", user_id=MEMBER)
     failed = await emu.slash("help", user_id=MEMBER)
     sorry = await emu.wait_for(lambda: emu.interaction_response(failed["id"]))
@@ -215,18 +217,20 @@ async def test_the_token_never_appears_in_the_log(
     assert token not in caplog.text
 
 
-async def test_nudge_arrives_as_a_dm_and_done_is_logged(emu: DiscordEmulator, bot: Bot) -> None:
-    from datetime import UTC, datetime
-
-    from bot.core.ports import ManualClock
-
+async def test_nudge_arrives_as_a_dm_and_done_is_logged(emu: DiscordEmulator,
+                                                         tmp_path: Path) -> None:
     clock = ManualClock(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
-    bot.runtime.coach.s.clock = clock
+    async with running(settings_for(emu, tmp_path), emu, clock=clock) as bot:
+        await _nudge_arrives_and_done_is_logged(emu, bot, clock)
+
+
+async def _nudge_arrives_and_done_is_logged(emu: DiscordEmulator, bot: Bot,
+                                            clock: ManualClock) -> None:
     member = DiscordUser(emu, MEMBER)
     *_, confirm = await member.slash("breaks", {"setting": "every 30m 09:00-17:00 mon-fri"}, count=2)
     assert "Break nudges on: every 30 min, 09:00-17:00, Mon-Fri" in text_of(confirm)
     clock.advance(minutes=30)
-    assert await bot.runtime.coach.sweep() == 1
+    assert await bot.runtime.core.sweep() == 1
     dm = emu.dm_channel_id(MEMBER)
     [nudge] = await emu.wait_for(lambda: emu.channel_messages(dm))
     assert text_of(nudge).startswith("Time to get up")

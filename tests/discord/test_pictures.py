@@ -55,7 +55,7 @@ async def test_the_set_up_step_shows_its_picture_then_reuses_the_attachment_url(
 
 async def test_an_expired_url_is_uploaded_again(emu: DiscordEmulator, bot: Bot) -> None:
     image = bot.runtime.content.picture("images/high.svg")
-    old = bot.runtime.coach.s.clock.now() - timedelta(days=2)
+    old = bot.runtime.core.clock.now() - timedelta(days=2)
     await bot.runtime.store.uploads.put("discord", image.key, "https://cdn.example/old.png", old)
     setup = await to_setup(DiscordUser(emu, MEMBER))
     assert setup["embeds"][0]["image"]["url"] != "https://cdn.example/old.png"
@@ -63,7 +63,7 @@ async def test_an_expired_url_is_uploaded_again(emu: DiscordEmulator, bot: Bot) 
 
 
 async def test_progress_comes_with_a_chart(emu: DiscordEmulator, bot: Bot) -> None:
-    store, now = bot.runtime.store, bot.runtime.coach.s.clock.now()
+    store, now = bot.runtime.store, bot.runtime.core.clock.now()
     person = await store.people.upsert(Identity("discord", str(MEMBER)), now, None, "Member")
     for days_ago in (3, 1):
         when = now - timedelta(days=days_ago)

@@ -193,7 +193,7 @@ async def seed_due_nudges(db: Path, people: int, *, due_ago: timedelta = timedel
         for n in range(people):
             uid = str(person(n).id)
             origin = Origin(Identity("telegram", uid), chat_id=uid, display_name=f"Member{n}")
-            await runtime.coach.handle(Command(origin, "breaks", "every 30m 00:00-23:59 mon-sun"))
+            await runtime.core.handle(Command(origin, "breaks", "every 30m 00:00-23:59 mon-sun"))
     finally:
         await runtime.close()
     due = to_db(datetime.now(UTC) - due_ago)

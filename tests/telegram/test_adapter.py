@@ -160,7 +160,7 @@ async def test_times_up_dm_check_in_button(tg: TelegramBot) -> None:
         await tg.advance(ALICE, label)
     tg.clock.advance(seconds=46)
     mark = tg.mark()
-    assert await tg.runtime.coach.sweep() == 1
+    assert await tg.runtime.core.sweep() == 1
     times_up = await tg.sent_photo(ALICE.id, mark)  # with the coming-out picture
     assert times_up["caption"].startswith("Time's up.") and labels(times_up) == [["Check in"]]
     assert tg.emulator.calls_to("sendPhoto")[-1]["photo"].filename == "coming-out.png"
@@ -281,7 +281,7 @@ async def test_nudge_arrives_as_a_dm_and_done_is_logged(tg: TelegramBot) -> None
     assert "Break nudges on: every 30 min, 09:00-17:00, Mon-Fri" in confirm["text"]
     tg.clock.advance(minutes=30)
     mark = tg.mark()
-    assert await tg.runtime.coach.sweep() == 1
+    assert await tg.runtime.core.sweep() == 1
     nudge = await tg.sent(ALICE.id, mark, markup=True)
     assert nudge["text"].startswith("Time to get up")
     assert labels(nudge) == [["Done", "Snooze 10 min"], ["Skip", "Pause today"]]

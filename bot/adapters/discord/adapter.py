@@ -85,7 +85,7 @@ class DiscordClient(discord.Client):
             member_cache_flags=discord.MemberCacheFlags.none(), **options,  # type: ignore[arg-type]
         )
         self.adapter = adapter
-        self.tree = build_tree(self, guild_id, adapter.coach.features)
+        self.tree = build_tree(self, guild_id, adapter.core.features)
         self.tree.on_error = adapter.on_command_error  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:
@@ -116,14 +116,14 @@ class DiscordAdapter:
         if settings.discord_bot_token is None:
             raise ValueError("DISCORD_BOT_TOKEN is not set")
         self.runtime = runtime
-        self.coach = runtime.coach
+        self.core = runtime.core
         self._token = settings.discord_bot_token.get_secret_value()
         self._api_base = settings.discord_api_base_url.rstrip("/")
         self._gateway = yarl.URL(settings.discord_gateway_url)
         self.guild_id = settings.discord_guild_id
         self.client = DiscordClient(self, self.guild_id, guild_ready_timeout=guild_ready_timeout)
         self.sessions = IdleSessions(IDLE_TIMEOUT)
-        self.pictures = Pictures(runtime.store.uploads, runtime.coach.s.clock)
+        self.pictures = Pictures(runtime.store.uploads, runtime.core.clock)
         self.defer_after = DEFER_AFTER
         self.commands_synced: bool | None = None
         self._saved_urls: tuple[str, yarl.URL] | None = None
@@ -259,9 +259,9 @@ class DiscordAdapter:
         """Answer a slash command through the core."""
         origin = self._interaction_origin(interaction)
         answer = self._answer(interaction, origin)
-        replies = await answer.wait(self.coach.handle(Command(origin, name, args)))
+        replies = await answer.wait(self.core.handle(Command(origin, name, args)))
         await answer.show(replies)
-        declared = self.coach.features.commands.get(name)
+        declared = self.core.features.commands.get(name)
         self._track(answer, session=bool(declared and declared.runs_a_session)
                     and not origin.is_private)
         await self._tell_if_dms_closed(answer, origin)
@@ -272,7 +272,7 @@ class DiscordAdapter:
         answer = self._answer(interaction, origin)
         message_id = interaction.message.id if interaction.message else None
         in_session = self.sessions.tracks(message_id)
-        replies = await answer.wait(self.coach.handle(ButtonPress(origin, payload)))
+        replies = await answer.wait(self.core.handle(ButtonPress(origin, payload)))
         await answer.show(replies)
         if in_session and any(not r.alert for r in replies):
             self.sessions.disarm(message_id)
@@ -337,7 +337,7 @@ class DiscordAdapter:
             event = Command(origin, name, args)
         else:
             event = Text(origin, text)
-        for reply in await self.coach.handle(event):
+        for reply in await self.core.handle(event):
             await self._post(message, reply)
 
     def _without_mention(self, content: str) -> str:

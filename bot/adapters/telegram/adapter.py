@@ -141,7 +141,7 @@ class TelegramAdapter:
             ChatMemberHandler(self._on_membership, ChatMemberHandler.MY_CHAT_MEMBER)
         )
         self.application.add_error_handler(self._on_error)
-        self.photos = Photos(self.application.bot, runtime.store.uploads, runtime.coach.s.clock)
+        self.photos = Photos(self.application.bot, runtime.store.uploads, runtime.core.clock)
 
     @property
     def me(self) -> User:
@@ -202,7 +202,7 @@ class TelegramAdapter:
 
     async def _register_commands(self) -> None:
         """Fill the command menu: everyone's commands, a short group list, and coaches' extras."""
-        features = self.runtime.coach.features
+        features = self.runtime.core.features
         everyone = [BotCommand(spec.name, spec.description) for spec in features.listed()]
         in_groups = [BotCommand(spec.name, spec.description)
                      for spec in features.listed(groups=True)]
@@ -213,7 +213,7 @@ class TelegramAdapter:
             await bot.set_my_commands(in_groups, scope=BotCommandScopeAllGroupChats())
         except TelegramError as exc:
             log.warning("could not set the command menu: %s", exc.message)
-        for key in sorted(self.runtime.coach.s.config.coach_ids):
+        for key in sorted(self.runtime.core.config.coach_ids):
             coach_id = Identity.parse(key)
             if coach_id.platform != PLATFORM or not coach_id.user_id.isdigit():
                 continue
@@ -393,14 +393,14 @@ class TelegramAdapter:
                 await self._show_safely(where, [Reply(KIND[event])])
             return
         origin = event.origin
-        link = _private_only(event, self.runtime.coach.features) if not origin.is_private else None
+        link = _private_only(event, self.runtime.core.features) if not origin.is_private else None
         if link is not None:
             try:
                 await self._go_private(_chat_id(origin.chat_id), message.message_id, link)
             except TelegramError as exc:
                 log.info("can't post in chat %s: %s", origin.chat_id, exc.message)
             return
-        replies = await self.runtime.coach.handle(event)
+        replies = await self.runtime.core.handle(event)
         await self._show_safely(origin, replies)
 
     async def _on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -411,7 +411,7 @@ class TelegramAdapter:
         if event is None:
             await self._answer(query)
             return
-        replies = await self.runtime.coach.handle(event)
+        replies = await self.runtime.core.handle(event)
         alerts = [reply for reply in replies if reply.alert]
         await self._answer(query, alerts[0].text if alerts else None)
         shown = [reply for reply in replies if not reply.alert]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from bot.content.loader import Content
 from bot.core import texts
 from bot.core.buttons import Payload, encode
-from bot.core.context import Services, Turn
+from bot.core.context import CoreConfig, Turn
 from bot.core.events import Choice, Reply
 from bot.core.hero import rules
+from bot.core.repositories import HeroRepository, PeopleRepository
 from bot.core.timezones import UnknownZone, find_zone
 from bot.core.zone_words import understand_zone, zone_label
 
@@ -21,10 +23,20 @@ TIMEZONE_USAGE = (
 class Account:
     """`/timezone`, `/settings` and `/forget`."""
 
-    def __init__(self, services: Services,
-                 on_zone_change: Callable[[Turn], Awaitable[None]] | None = None,
-                 on_forget: Callable[[int], Awaitable[None]] | None = None) -> None:
-        self.s = services
+    def __init__(
+        self,
+        *,
+        people: PeopleRepository,
+        hero: HeroRepository,
+        config: CoreConfig,
+        content: Content,
+        on_zone_change: Callable[[Turn], Awaitable[None]] | None = None,
+        on_forget: Callable[[int], Awaitable[None]] | None = None,
+    ) -> None:
+        self.people = people
+        self.hero = hero
+        self.config = config
+        self.content = content
         self.on_zone_change = on_zone_change
         self.on_forget = on_forget
 
@@ -45,20 +57,20 @@ class Account:
                 if _fits(turn.person.id, name)]
 
     def _current(self, turn: Turn) -> str:
-        zone = self.s.zone_for(turn.person)
+        zone = self.config.zone_for(turn.person)
         local = f"{turn.now.astimezone(zone):%H:%M} there now"
         if turn.person.timezone:
             return f"{zone_label(turn.person.timezone)} ({local})"
-        return f"not set, so I'm using {zone_label(self.s.config.default_timezone)} ({local})"
+        return f"not set, so I'm using {zone_label(self.config.default_timezone)} ({local})"
 
     async def _set(self, turn: Turn, zone: str, note: str = "") -> Reply:
         changed = turn.person.timezone != zone
-        await self.s.store.people.set_timezone(turn.person.id, zone)
+        await self.people.set_timezone(turn.person.id, zone)
         turn.person.timezone = zone
         if changed and self.on_zone_change is not None:
             await self.on_zone_change(turn)
         label = zone_label(zone)
-        local = turn.now.astimezone(self.s.zone_for(turn.person))
+        local = turn.now.astimezone(self.config.zone_for(turn.person))
         head = f"{note}\n" if note else ""
         return Reply(f"{head}Time zone set to {label}. It's now {local:%H:%M} in {label}. "
                      "Nudges and reminders will follow your local time.")
@@ -78,8 +90,8 @@ class Account:
 
     async def settings(self, turn: Turn, extra: list[str]) -> list[Reply]:
         """Show what is stored for the person."""
-        state = await self.s.store.hero.state(turn.person.id, rules.FIRST_LEVEL)
-        level = self.s.content.level(state.level).name
+        state = await self.hero.state(turn.person.id, rules.FIRST_LEVEL)
+        level = self.content.level(state.level).name
         lines = [
             "Your settings:",
             f"Name: {turn.person.display_name or '(none)'}",
@@ -112,7 +124,7 @@ class Account:
             return [Reply(texts.EXPIRED, alert=True)]
         if self.on_forget is not None:
             await self.on_forget(turn.person.id)
-        await self.s.store.people.forget(turn.person.id)
+        await self.people.forget(turn.person.id)
         return [Reply("Done. I've deleted everything I stored about you. If you message me "
                       "again I'll start fresh.", edit=True)]
 

@@ -20,10 +20,12 @@ from bot.core.breaks.parse import (
     parse_duration_or_until,
 )
 from bot.core.breaks.rules import is_overnight, upcoming_breaks
+from bot.core.breaks.states import PausedReason, ScheduleKind
 from bot.core.buttons import Payload, encode
-from bot.core.context import Services, Turn
+from bot.core.context import CoreConfig, Turn
 from bot.core.events import Choice, Reply
 from bot.core.models import Schedule
+from bot.core.repositories import PeopleRepository, SchedulesRepository
 from bot.core.streaks import scheduled_streak
 from bot.core.zone_words import zone_label
 
@@ -41,29 +43,38 @@ STREAK_LOOKBACK = timedelta(days=400)
 class BreaksCommands:
     """The person-facing side of nudges and reminders."""
 
-    def __init__(self, services: Services, nudges: Nudges) -> None:
-        self.s = services
+    def __init__(
+        self,
+        *,
+        people: PeopleRepository,
+        schedules: SchedulesRepository,
+        config: CoreConfig,
+        nudges: Nudges,
+    ) -> None:
+        self.people = people
+        self.schedules = schedules
+        self.config = config
         self.nudges = nudges
 
     def zone(self, turn: Turn) -> ZoneInfo:
         """Return the person's zone, or the default one."""
-        return self.s.zone_for(turn.person)
+        return self.config.zone_for(turn.person)
 
     async def _zone_note(self, turn: Turn) -> str:
         if turn.person.timezone or turn.person.asked_timezone:
             return ""
-        await self.s.store.people.note_asked_timezone(turn.person.id)
-        return (f"\nI'm using {self.s.config.default_timezone} time for now. Tell me yours with "
+        await self.people.note_asked_timezone(turn.person.id)
+        return (f"\nI'm using {self.config.default_timezone} time for now. Tell me yours with "
                 "/timezone, e.g. /timezone Europe/London, and I'll follow it.")
 
     async def breaks(self, turn: Turn, args: str) -> list[Reply]:
         """Set up, show, preview or switch off sit-break nudges."""
         word = args.strip().lower()
-        current = await self.s.store.schedules.get(turn.person.id, "breaks")
+        current = await self.schedules.get(turn.person.id, ScheduleKind.BREAKS)
         if not word:
             return [self._start_guide(turn, current)]
         if word == "off":
-            if await self.s.store.schedules.switch_off(turn.person.id, "breaks"):
+            if await self.schedules.switch_off(turn.person.id, ScheduleKind.BREAKS):
                 return [Reply("Break nudges are off. /breaks turns them back on.")]
             return [Reply("Break nudges weren't on. /breaks sets them up.")]
         if word == "preview":
@@ -72,7 +83,7 @@ class BreaksCommands:
             return [Reply(self.preview(current, turn))]
         base = self._spec(current) if current is not None else None
         try:
-            spec = parse_breaks_line(args, minimum=self.s.config.min_break_interval, base=base)
+            spec = parse_breaks_line(args, minimum=self.config.min_break_interval, base=base)
         except ScheduleInputError as exc:
             return [Reply(str(exc))]
         return [await self._save_breaks(turn, spec)]
@@ -80,7 +91,7 @@ class BreaksCommands:
     def _start_guide(self, turn: Turn, current: Schedule | None) -> Reply:
         status = "Break nudges are off." if current is None or not current.active else (
             f"Break nudges are on: {self.describe(current)}.")
-        minimum = self.s.config.min_break_interval
+        minimum = self.config.min_break_interval
         choices = [Choice(f"Every {m} min" + (" (recommended)" if m == 30 else ""),
                           encode("b", turn.person.id, m))
                    for m in INTERVALS if timedelta(minutes=m) >= minimum]
@@ -116,16 +127,16 @@ class BreaksCommands:
     async def _save_breaks(self, turn: Turn, spec: BreakSpec) -> Reply:
         zone = self.zone(turn)
         schedule = Schedule(
-            id=0, person_id=turn.person.id, kind="breaks", start=spec.start, end=spec.end,
+            id=0, person_id=turn.person.id, kind=ScheduleKind.BREAKS, start=spec.start, end=spec.end,
             days=spec.days, zone=zone.key, every_minutes=int(spec.every.total_seconds() // 60),
         )
         schedule.next_due_at = planner.next_slot(schedule, turn.now)
-        current = await self.s.store.schedules.get(turn.person.id, "breaks")
-        if current and current.active and current.paused_reason == "user" and planner.is_paused(
+        current = await self.schedules.get(turn.person.id, ScheduleKind.BREAKS)
+        if current and current.active and current.paused_reason == PausedReason.USER and planner.is_paused(
                 current, turn.now):
             # New hours don't lift a pause the person asked for.
             self.nudges.hold(schedule, current.paused_until or turn.now, turn.now)
-        await self.s.store.schedules.save(schedule, turn.now)
+        await self.schedules.save(schedule, turn.now)
         first = (f"The first comes {format_interval(spec.every)} into your window, after a "
                  "stretch of sitting, and the last as it closes.")
         return Reply(f"Break nudges on: {spec.describe()} ({zone_label(zone.key)} time). {first}\n"
@@ -133,7 +144,7 @@ class BreaksCommands:
 
     @staticmethod
     def _spec(s: Schedule) -> BreakSpec | None:
-        if s.kind != "breaks" or s.end is None or not s.every_minutes:
+        if s.kind != ScheduleKind.BREAKS or s.end is None or not s.every_minutes:
             return None
         return BreakSpec(timedelta(minutes=s.every_minutes), s.start, s.end, s.days)
 
@@ -169,13 +180,13 @@ class BreaksCommands:
     async def remind(self, turn: Turn, args: str) -> list[Reply]:
         """Set, show or stop the daily practice reminder."""
         words = args.strip()
-        current = await self.s.store.schedules.get(turn.person.id, "reminder")
+        current = await self.schedules.get(turn.person.id, ScheduleKind.REMINDER)
         if not words:
             state = (f"Your reminder: {self.describe(current)}." if current and current.active
                      else "You have no practice reminder.")
             return [Reply(f"{state}\n{REMIND_FORMS}")]
         if words.lower() == "off":
-            if await self.s.store.schedules.switch_off(turn.person.id, "reminder"):
+            if await self.schedules.switch_off(turn.person.id, ScheduleKind.REMINDER):
                 return [Reply("Practice reminder off. /remind 07:30 sets it again.")]
             return [Reply("You had no practice reminder. " + REMIND_FORMS)]
         tokens = words.split()
@@ -187,10 +198,10 @@ class BreaksCommands:
         except ScheduleInputError as exc:
             return [Reply(f"{exc}\n{REMIND_FORMS}")]
         zone = self.zone(turn)
-        schedule = Schedule(id=0, person_id=turn.person.id, kind="reminder", start=at, days=days,
+        schedule = Schedule(id=0, person_id=turn.person.id, kind=ScheduleKind.REMINDER, start=at, days=days,
                             zone=zone.key)
         schedule.next_due_at = planner.next_slot(schedule, turn.now)
-        await self.s.store.schedules.save(schedule, turn.now)
+        await self.schedules.save(schedule, turn.now)
         first = schedule.next_due_at.astimezone(zone)
         return [Reply(f"Practice reminder set: {at:%H:%M}, {format_days(days)} "
                       f"({zone_label(zone.key)} time). "
@@ -198,7 +209,7 @@ class BreaksCommands:
 
     async def pause(self, turn: Turn, args: str) -> list[Reply]:
         """Pause nudges and reminders for a while."""
-        schedules = await self.s.store.schedules.active_for(turn.person.id)
+        schedules = await self.schedules.active_for(turn.person.id)
         if not schedules:
             return [Reply("You have no nudges or reminders to pause. /breaks sets them up.")]
         if not args.strip():
@@ -224,7 +235,7 @@ class BreaksCommands:
             return [Reply(texts.NOT_YOURS, alert=True)]
         if payload.part(1) not in ("30m", "2h", "today"):
             return [Reply(texts.EXPIRED, alert=True)]
-        schedules = await self.s.store.schedules.active_for(turn.person.id)
+        schedules = await self.schedules.active_for(turn.person.id)
         reply = await self._pause(turn, schedules, payload.part(1) or "")
         reply.edit = True
         return [reply]
@@ -235,18 +246,19 @@ class BreaksCommands:
 
     async def rezone(self, turn: Turn) -> None:
         """Move the person's schedules to their new time zone, keeping local times."""
-        schedules = await self.s.store.schedules.for_person(turn.person.id)
+        schedules = await self.schedules.for_person(turn.person.id)
         for s in schedules:
-            s.zone = turn.person.timezone or self.s.config.default_timezone
+            s.zone = turn.person.timezone or self.config.default_timezone
             if s.active and s.next_due_at is not None:
                 s.next_due_at = planner.next_slot(s, max(turn.now, s.paused_until or turn.now))
-            await self.s.store.schedules.save(s, turn.now)
+            await self.schedules.save(s, turn.now)
 
     async def settings_lines(self, turn: Turn) -> list[str]:
         """Describe breaks and reminder for /settings."""
         lines = []
-        for kind, name in (("breaks", "Break nudges"), ("reminder", "Practice reminder")):
-            s = await self.s.store.schedules.get(turn.person.id, kind)
+        for kind, name in ((ScheduleKind.BREAKS, "Break nudges"),
+                           (ScheduleKind.REMINDER, "Practice reminder")):
+            s = await self.schedules.get(turn.person.id, kind)
             state = "off" if s is None or not s.active else self.describe(s)
             if s and s.active:
                 state += self._paused_words(s, turn)
@@ -256,27 +268,27 @@ class BreaksCommands:
     async def breaks_per_day(self, turn: Turn) -> dict[date, int]:
         """Return how many breaks the person did on each local day of the last 60 days."""
         zone = self.zone(turn)
-        done = await self.s.store.schedules.done_times(turn.person.id, turn.now - timedelta(days=60))
+        done = await self.schedules.done_times(turn.person.id, turn.now - timedelta(days=60))
         return dict(Counter(moment.astimezone(zone).date() for moment in done))
 
     async def progress_lines(self, turn: Turn) -> list[str]:
         """Add breaks done this week and the break streak to /progress."""
         zone = self.zone(turn)
         today = turn.now.astimezone(zone).date()
-        done = await self.s.store.schedules.done_times(turn.person.id, turn.now - STREAK_LOOKBACK)
+        done = await self.schedules.done_times(turn.person.id, turn.now - STREAK_LOOKBACK)
         days_done = {moment.astimezone(zone).date() for moment in done}
         week_start = today - timedelta(days=today.weekday())
         this_week = sum(1 for moment in done if moment.astimezone(zone).date() >= week_start)
-        nudged = await self.s.store.schedules.nudged_times(turn.person.id, turn.now - STREAK_LOOKBACK)
+        nudged = await self.schedules.nudged_times(turn.person.id, turn.now - STREAK_LOOKBACK)
         days_nudged = {moment.astimezone(zone).date() for moment in nudged}
         streak = scheduled_streak(days_done, days_nudged, today)
         return [f"Breaks done this week: {this_week}",
                 f"Break streak: {streak} day{'s' if streak != 1 else ''}"]
 
     def _paused_words(self, s: Schedule, turn: Turn) -> str:
-        if s.paused_reason == "ignored":
+        if s.paused_reason == PausedReason.IGNORED:
             return " (paused after three nudges went unanswered; /resume turns them back on)"
-        if s.paused_reason == "unreachable":
+        if s.paused_reason == PausedReason.UNREACHABLE:
             return " (paused: I couldn't reach you; they restart when you write to me)"
         if s.paused_until and s.paused_until > turn.now:
             return f" (paused {_until_words(s.paused_until, turn.now, planner.zone_of(s))})"
@@ -284,7 +296,7 @@ class BreaksCommands:
 
     async def stats_lines(self) -> list[str]:
         """Add nudge figures to the coach's /stats."""
-        c = await self.s.store.schedules.counts()
+        c = await self.schedules.counts()
         return [f"Nudges sent: {c.get('sent', 0)} (done {c.get('done', 0)}, snoozed "
                 f"{c.get('snoozed', 0)}, skipped {c.get('skipped', 0)}, paused {c.get('paused', 0)}, "
                 f"ignored {c.get('ignored', 0)}); could not be sent: {c.get('failed', 0)}",

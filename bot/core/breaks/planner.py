@@ -8,6 +8,7 @@ from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.core.breaks.rules import BreakRule, is_overnight, next_break, next_daily
+from bot.core.breaks.states import NudgeKind, PausedReason, ScheduleKind
 from bot.core.models import Schedule, Send
 
 GRACE = timedelta(minutes=10)
@@ -44,14 +45,14 @@ def _rule(every_minutes: int, start: time, end: time, days: frozenset[int], zone
 
 def next_slot(schedule: Schedule, after: datetime) -> datetime:
     """Return the schedule's first slot strictly after `after`."""
-    if schedule.kind == "breaks":
+    if schedule.kind == ScheduleKind.BREAKS:
         return next_break(break_rule(schedule), after)
     return next_daily(schedule.start, schedule.days, zone_of(schedule), after)
 
 
 def is_paused(schedule: Schedule, now: datetime) -> bool:
     """Return True while a schedule is paused: by the person, after ignored nudges, or unreachable."""
-    if schedule.paused_reason == "user":
+    if schedule.paused_reason == PausedReason.USER:
         return schedule.paused_until is not None and schedule.paused_until > now
     return schedule.paused_reason is not None
 
@@ -92,11 +93,11 @@ def plan(
         return schedule, None
     s = replace(schedule, paused_until=None if schedule.paused_until and schedule.paused_until <= now
                 else schedule.paused_until)
-    if s.paused_reason == "user" and s.paused_until is None:
+    if s.paused_reason == PausedReason.USER and s.paused_until is None:
         s.paused_reason = None
-    if s.kind == "breaks" and s.ignored_streak >= IGNORED_BEFORE_PAUSE:
-        s.next_due_at, s.paused_reason = None, "ignored"
-        return s, Send("note", due)
+    if s.kind == ScheduleKind.BREAKS and s.ignored_streak >= IGNORED_BEFORE_PAUSE:
+        s.next_due_at, s.paused_reason = None, PausedReason.IGNORED
+        return s, Send(NudgeKind.NOTE, due)
     # Always move on to the first slot after now: after downtime this skips the missed
     # slots in one step instead of replaying them.
     s.next_due_at = next_slot(s, max(due, now))
@@ -106,17 +107,17 @@ def plan(
         s.count_day, s.day_count = today, 0
     if s.day_count >= DAILY_CAP:
         return s, None
-    kind = "break" if s.kind == "breaks" else "reminder"
+    kind = NudgeKind.BREAK if s.kind == ScheduleKind.BREAKS else NudgeKind.REMINDER
     if now - due > GRACE:
         if in_quiet_hours(local_now.time()):
             return s, None
-        if s.kind == "breaks" and not in_window(s, local_now):
+        if s.kind == ScheduleKind.BREAKS and not in_window(s, local_now):
             return s, None
-        if s.kind == "reminder" and now - due > REMINDER_CATCH_UP:
+        if s.kind == ScheduleKind.REMINDER and now - due > REMINDER_CATCH_UP:
             return s, None
-        kind = "catchup" if s.kind == "breaks" else "reminder"
+        kind = NudgeKind.CATCHUP if s.kind == ScheduleKind.BREAKS else NudgeKind.REMINDER
     s.sent_count += 1
     s.day_count += 1
-    if s.kind == "breaks":
+    if s.kind == ScheduleKind.BREAKS:
         s.ignored_streak += 1
-    return s, Send(kind, due, movement_for(schedule, movement_ids) if s.kind == "breaks" else None)
+    return s, Send(kind, due, movement_for(schedule, movement_ids) if s.kind == ScheduleKind.BREAKS else None)

@@ -5,31 +5,35 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.content.loader import Content
 from bot.core.charts import draw
 from bot.core.charts import progress as chart
-from bot.core.context import Services, Turn
+from bot.core.context import Turn
 from bot.core.events import Image, Reply
 from bot.core.hero import rules
+from bot.core.hero.steps import Ending, Step
+from bot.core.repositories import HeroRepository
 from bot.core.streaks import day_streak
 
 SHOWN_SESSIONS = 5
 # How each way a session ended reads in /progress.
-OUTCOME_WORDS = {"completed": "completed", "stopped": "stopped early",
-                 "abandoned": "left unfinished", "safety_stop": "stopped for safety"}
+OUTCOME_WORDS = {Ending.COMPLETED: "completed", Ending.STOPPED: "stopped early",
+                 Ending.ABANDONED: "left unfinished", Ending.SAFETY_STOP: "stopped for safety"}
 
 
 class Progress:
     """Summarise a person's practice."""
 
-    def __init__(self, services: Services) -> None:
-        self.s = services
+    def __init__(self, *, hero: HeroRepository, content: Content) -> None:
+        self.hero = hero
+        self.content = content
 
     async def summary(self, turn: Turn, zone: ZoneInfo, extra: list[str],
                       breaks: dict[date, int] | None = None) -> list[Reply]:
         """Return the `/progress` message, with a chart once there is something to chart."""
-        store, content = self.s.store, self.s.content
-        state = await store.hero.state(turn.person.id, rules.FIRST_LEVEL)
-        completed = await store.hero.completed_times(turn.person.id)
+        hero, content = self.hero, self.content
+        state = await hero.state(turn.person.id, rules.FIRST_LEVEL)
+        completed = await hero.completed_times(turn.person.id)
         local_days = {moment.astimezone(zone).date() for moment in completed}
         streak = day_streak(local_days, turn.now.astimezone(zone).date())
         lines = [
@@ -40,8 +44,8 @@ class Progress:
         ]
         # A session that ended at the safety check (a stop, a flag, or never answered) had no
         # practice in it, so it isn't listed.
-        history = [session for session in await store.hero.history(turn.person.id, limit=50)
-                   if session.outcome in OUTCOME_WORDS and session.step != "safety"]
+        history = [session for session in await hero.history(turn.person.id, limit=50)
+                   if session.outcome in OUTCOME_WORDS and session.step != Step.SAFETY]
         history = history[:SHOWN_SESSIONS]
         if history:
             lines.append("\nLast sessions:")
@@ -59,14 +63,14 @@ class Progress:
         return [Reply("\n".join(lines), image=Image("progress.png", words, data=png))]
 
     async def _chart_data(self, turn: Turn, zone: ZoneInfo, breaks: dict[date, int]) -> chart.ProgressData:
-        levels = self.s.content.progression.levels
+        levels = self.content.progression.levels
         index = {level.id: n for n, level in enumerate(levels)}
         # Short names keep the axis readable: "Prep: kneeling" -> "Prep", "Reclined (optional)" -> "Reclined".
         names = [level.name.split(":")[0].split(" (")[0] for level in levels]
         points = [
             chart.SessionPoint((s.ended_at or s.started_at).astimezone(zone).date(),
                                index.get(s.level, 0), s.intensity)
-            for s in await self.s.store.hero.completed(turn.person.id)
+            for s in await self.hero.completed(turn.person.id)
         ]
         return chart.ProgressData(turn.now.astimezone(zone).date(), names, points, breaks)
 

@@ -6,15 +6,19 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from bot.content.loader import Content
 from bot.content.schema import FaqEntry
 from bot.core import texts
 from bot.core.buttons import Payload, encode
-from bot.core.context import Services, Turn
+from bot.core.context import CoreConfig, Turn
 from bot.core.events import Choice, Identity, Image, Outbound, Reply
 from bot.core.faq.matcher import Outcome, Verdict
 from bot.core.faq.triage import Caution, Severity
 from bot.core.models import Question
+from bot.core.ports import Delivery
 from bot.core.questions import smalltalk
+from bot.core.questions.matching import BackgroundMatcher
+from bot.core.repositories import PeopleRepository, QuestionsRepository
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +54,23 @@ def answer_text(entry: FaqEntry) -> str:
 class Asking:
     """Answer questions and keep the record the coach's inbox and stats read."""
 
-    def __init__(self, services: Services, on_warning: OnWarning | None = None) -> None:
-        self.s = services
+    def __init__(
+        self,
+        *,
+        questions: QuestionsRepository,
+        people: PeopleRepository,
+        config: CoreConfig,
+        matcher: BackgroundMatcher,
+        content: Content,
+        delivery: Delivery,
+        on_warning: OnWarning | None = None,
+    ) -> None:
+        self.questions = questions
+        self.people = people
+        self.config = config
+        self.matcher = matcher
+        self.content = content
+        self.delivery = delivery
         self.on_warning = on_warning
 
     def _feedback(self, question_id: int) -> list[Choice]:
@@ -69,11 +88,11 @@ class Asking:
             return [Reply(SMALL_TALK_REPLIES[kind].format(name=name), quote=True)]
         text = smalltalk.question_inside(text)
         minute_ago = turn.now - timedelta(minutes=1)
-        limit = self.s.config.questions_per_minute
-        if await self.s.store.questions.asked_since(turn.person.id, minute_ago) >= limit:
+        limit = self.config.questions_per_minute
+        if await self.questions.asked_since(turn.person.id, minute_ago) >= limit:
             return [Reply(f"That's a lot of questions at once (my limit is {limit} a minute). "
                           "Give me a minute, then ask again.", quote=True)]
-        verdict = await self.s.matcher.match(text)
+        verdict = await self.matcher.match(text)
         outcome = Outcome.ESCALATE if verdict.outcome is Outcome.OFF_TOPIC else verdict.outcome
         question = Question(
             id=0, person_id=turn.person.id, asked_at=turn.now, text=text,
@@ -81,7 +100,7 @@ class Asking:
             confidence=round(verdict.confidence, 4), outcome=str(outcome),
             chat_id=turn.origin.chat_id, message_id=turn.origin.message_id,
         )
-        question.id = await self.s.store.questions.add(question)
+        question.id = await self.questions.add(question)
         if verdict.outcome is Outcome.SAFETY:
             stops = self.on_warning and verdict.severity is not Severity.CAUTION
             stopped = await self.on_warning(turn) if stops else []
@@ -90,8 +109,8 @@ class Asking:
 
     def _safety(self, verdict: Verdict) -> Reply:
         """Name the warning sign heard, then say what to do: get help now, or stop and get checked."""
-        words = self.s.content.safety
-        said = self.s.content.triage.heard_as(verdict.red_flag or "")
+        words = self.content.safety
+        said = self.content.triage.heard_as(verdict.red_flag or "")
         if verdict.caution is Caution.LASTING_REPAIR:
             return Reply(f"{words.heard_lasting_repair}\n\n{words.caution}", quote=True)
         if verdict.caution is Caution.SOMEONE_ELSE:
@@ -125,15 +144,15 @@ class Asking:
     async def notify_coaches(self, turn: Turn, question: Question) -> None:
         """Send each coach a DM about a question handed to them."""
         name = turn.person.display_name or turn.person.identity.key
-        for key in sorted(self.s.config.coach_ids):
+        for key in sorted(self.config.coach_ids):
             try:
                 coach = Identity.parse(key)
             except ValueError:
                 continue
             if coach == turn.person.identity:
                 continue
-            known = await self.s.store.people.find(coach)
-            result = await self.s.delivery.send(Outbound(
+            known = await self.people.find(coach)
+            result = await self.delivery.send(Outbound(
                 to=coach, chat_id=known.chat_id if known else None,
                 text=(f"New question #{question.id} from {name} ({turn.person.identity.platform}):\n"
                       f"{question.text[:1500]}\n\nReply to this message to answer, "
@@ -142,19 +161,19 @@ class Asking:
             if not result.ok:
                 log.info("coach %s not notified of question %s: %s", key, question.id, result.status)
             elif result.message_id:
-                await self.s.store.questions.add_notice(question.id, coach, result.message_id)
+                await self.questions.add_notice(question.id, coach, result.message_id)
 
     async def press(self, turn: Turn, payload: Payload) -> list[Reply]:
         """Handle 👍/👎, a "did you mean" pick, or "ask the coach"."""
         question_id, action = payload.number(0), payload.part(1)
-        question = await self.s.store.questions.get(question_id) if question_id else None
+        question = await self.questions.get(question_id) if question_id else None
         if question is None or action is None:
             return [Reply(texts.EXPIRED, alert=True)]
         if question.person_id != turn.person.id:
             return [Reply("That question belongs to someone else.", alert=True)]
         entry = self._entry(question.faq_id)
-        if action in ("up", "down") and question.outcome == "answer" and entry:
-            await self.s.store.questions.set_feedback(question.id, 1 if action == "up" else -1)
+        if action in ("up", "down") and question.outcome == Outcome.ANSWER and entry:
+            await self.questions.set_feedback(question.id, 1 if action == "up" else -1)
             if action == "up":
                 return [Reply(f"{answer_text(entry)}\n\nThanks, glad it helped!", edit=True,
                               image=self._picture(entry))]
@@ -162,24 +181,24 @@ class Asking:
                           "question to the coach?",
                           [Choice("Ask the coach", encode("q", question.id, "coach"))], edit=True,
                           image=self._picture(entry))]
-        if action == "f" and question.outcome == "suggest":
+        if action == "f" and question.outcome == Outcome.SUGGEST:
             picked = self._entry(payload.part(2))
             if picked is None:
                 return [Reply(texts.EXPIRED, alert=True)]
-            await self.s.store.questions.resolve(question.id, "answer", picked.id)
+            await self.questions.resolve(question.id, "answer", picked.id)
             return [Reply(answer_text(picked), self._feedback(question.id), edit=True,
                           image=self._picture(picked))]
         if action == "coach" and question.outcome in ("suggest", "answer"):
-            await self.s.store.questions.resolve(question.id, "escalate", question.faq_id)
+            await self.questions.resolve(question.id, "escalate", question.faq_id)
             await self.notify_coaches(turn, question)
             return [Reply(SENT_TO_COACH, edit=True)]
         return [Reply(texts.EXPIRED, alert=True)]
 
     def _picture(self, entry: FaqEntry) -> Image | None:
-        return self.s.content.picture(entry.illustration)
+        return self.content.picture(entry.illustration)
 
     def _entry(self, faq_id: str | None) -> FaqEntry | None:
         try:
-            return self.s.content.faq_entry(faq_id) if faq_id else None
+            return self.content.faq_entry(faq_id) if faq_id else None
         except KeyError:
             return None

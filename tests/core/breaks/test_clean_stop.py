@@ -24,7 +24,7 @@ async def test_stop_mid_sweep_releases_the_unsent_and_the_restart_sends_them(wor
     people = 120
     for n in range(people):
         await world.chat.user(f"p{n}").say("/breaks every 30m 09:00-17:00 mon-fri")
-    slow = SlowChat(world.runtime.coach)
+    slow = SlowChat(world.runtime.core)
     world.runtime.router.register("memory", slow)
     at(world, "2026-11-24T10:30:00")
     world.runtime.clockwork.start()
@@ -37,11 +37,11 @@ async def test_stop_mid_sweep_releases_the_unsent_and_the_restart_sends_them(wor
     restarted = await build_runtime(database_url=world.database_url,
                                     config=CoreConfig(default_timezone="Europe/Berlin"),
                                     clock=world.clock)
-    chat = MemoryChat(restarted.coach)
+    chat = MemoryChat(restarted.core)
     restarted.router.register("memory", chat)
     try:
         world.clock.advance(minutes=2)
-        assert await restarted.coach.sweep() == people - len(before)
+        assert await restarted.core.sweep() == people - len(before)
         after = [m.to.user_id for m in chat.outbox]
         statuses = [row[0] for row in await restarted.store.db.fetchall(
             "SELECT status FROM nudges", ())]
@@ -64,7 +64,7 @@ async def test_nudges_that_could_not_be_sent_are_counted_in_stats(world: World) 
     await world.chat.user("ann").say("/breaks every 30m 09:00-17:00 mon-fri")
     world.runtime.router.register("memory", Refusing())
     at(world, "2026-11-24T10:30:00")
-    assert await world.runtime.coach.sweep() == 1
+    assert await world.runtime.core.sweep() == 1
     world.runtime.router.register("memory", world.chat)
     stats = (await world.chat.user("coach").say("/stats"))[-1].text
     assert "Nudges sent: 0" in stats and "could not be sent: 1" in stats

@@ -18,7 +18,7 @@ async def snoozed(world: World, user) -> None:
     """Turn on breaks, get the 10:30 nudge and snooze it (due again at 10:40)."""
     await user.say("/breaks every 30m 09:00-17:00 mon-fri")
     at(world, "2026-11-24T10:30:00")
-    assert await world.runtime.coach.sweep() == 1
+    assert await world.runtime.core.sweep() == 1
     await user.press("Snooze 10 min", world.chat.inbox_of(user.identity.user_id)[-1].choices)
 
 
@@ -27,7 +27,7 @@ async def test_a_pause_cancels_a_pending_snooze(world: World) -> None:
     await snoozed(world, user)
     await user.say("/pause 2h")
     at(world, "2026-11-24T10:41:00")
-    await world.runtime.coach.sweep()
+    await world.runtime.core.sweep()
     assert len(world.chat.inbox_of("ann")) == 1  # only the first nudge
 
 
@@ -40,7 +40,7 @@ async def test_the_automatic_pause_cancels_a_pending_snooze(world: World) -> Non
     schedule.next_due_at, schedule.paused_reason = None, "ignored"  # as after three ignored
     await store.update_state([schedule])
     at(world, "2026-11-24T10:41:00")
-    await world.runtime.coach.sweep()
+    await world.runtime.core.sweep()
     assert len(world.chat.inbox_of("bob")) == 1
 
 
@@ -48,7 +48,7 @@ async def test_a_snooze_still_comes_when_nothing_is_paused(world: World) -> None
     user = world.chat.user("cat")
     await snoozed(world, user)
     at(world, "2026-11-24T10:41:00")
-    await world.runtime.coach.sweep()
+    await world.runtime.core.sweep()
     assert len(world.chat.inbox_of("cat")) == 2
 
 
@@ -75,7 +75,7 @@ async def test_the_guided_hint_keeps_the_interval_just_chosen(world: World) -> N
 
 async def done_at(world: World, user, local: str) -> None:
     at(world, local)
-    assert await world.runtime.coach.sweep() == 1
+    assert await world.runtime.core.sweep() == 1
     await user.press("Done", world.chat.inbox_of(user.identity.user_id)[-1].choices)
 
 
@@ -97,7 +97,7 @@ async def test_a_nudged_day_without_a_break_ends_the_streak(world: World) -> Non
     await user.say("/breaks every 30m 09:00-17:00 mon-fri")
     await done_at(world, user, "2026-11-24T10:30:00")
     at(world, "2026-11-25T10:30:00")
-    assert await world.runtime.coach.sweep() == 1  # Wednesday: nudged, nothing done
+    assert await world.runtime.core.sweep() == 1  # Wednesday: nudged, nothing done
     await done_at(world, user, "2026-11-26T10:30:00")
     progress = (await user.say("/progress"))[-1].text
     assert "Break streak: 1 day" in progress
@@ -126,7 +126,7 @@ async def test_a_late_reminder_is_set_and_sent(world: World) -> None:
     reply = (await user.say("/remind 22:00"))[-1].text
     assert "Practice reminder set: 22:00" in reply
     at(world, "2026-11-24T22:00:00")
-    assert await world.runtime.coach.sweep() == 1
+    assert await world.runtime.core.sweep() == 1
     assert "Hero pose practice" in world.chat.inbox_of("jo")[-1].text
 
 
@@ -138,7 +138,7 @@ async def test_an_overnight_window_nudges_through_the_night(world: World) -> Non
     sent = []
     for hour in range(17, 17 + 24):  # Tue 17:00 to Wed 16:00, sweeping every hour
         world.clock.set(datetime(2026, 11, 24, 0, tzinfo=BERLIN) + timedelta(hours=hour))
-        if await world.runtime.coach.sweep():
+        if await world.runtime.core.sweep():
             sent.append(f"{world.clock.now().astimezone(BERLIN):%a %H:%M}")
             await user.press("Done", world.chat.inbox_of("kim")[-1].choices)
         if sent and sent[-1] == "Wed 03:00":

@@ -73,9 +73,9 @@ async def test_nudge_arrives_and_done_is_logged(world: World) -> None:
     user = world.chat.user("ann")
     await user.say("/breaks every 30m 09:00-17:00 mon-fri")
     at(world, "2026-11-24T10:29:59")
-    assert await world.runtime.coach.sweep() == 0
+    assert await world.runtime.core.sweep() == 0
     at(world, "2026-11-24T10:30:05")
-    assert await world.runtime.coach.sweep() == 1
+    assert await world.runtime.core.sweep() == 1
     [nudge] = world.chat.inbox_of("ann")
     assert [c.label for c in nudge.choices] == ["Done", "Snooze 10 min", "Skip", "Pause today"]
     done = await user.press("Done", nudge.choices)
@@ -92,7 +92,7 @@ async def test_movements_rotate_without_repeats(world: World) -> None:
     texts = []
     for slot in range(8):
         world.clock.set(datetime(2026, 11, 24, 9, 30, tzinfo=UTC) + timedelta(minutes=30 * slot))
-        await world.runtime.coach.sweep()
+        await world.runtime.core.sweep()
         message = world.chat.inbox_of("ann")[-1]
         await user.press("Done", message.choices)
         texts.append(message.text)
@@ -103,16 +103,16 @@ async def test_snooze_resends_once_and_keeps_the_schedule(world: World) -> None:
     user = world.chat.user("ann")
     await user.say("/breaks every 30m 09:00-17:00 mon-fri")
     at(world, "2026-11-24T10:30:00")
-    await world.runtime.coach.sweep()
+    await world.runtime.core.sweep()
     reply = await user.press("Snooze", world.chat.inbox_of("ann")[-1].choices)
     assert "again at 10:40" in reply[-1].text and "regular schedule stays" in reply[-1].text
     at(world, "2026-11-24T10:40:01")
-    assert await world.runtime.coach.sweep() == 1
+    assert await world.runtime.core.sweep() == 1
     assert len(world.chat.inbox_of("ann")) == 2
     at(world, "2026-11-24T10:59:00")
-    assert await world.runtime.coach.sweep() == 0
+    assert await world.runtime.core.sweep() == 0
     at(world, "2026-11-24T11:00:00")
-    assert await world.runtime.coach.sweep() == 1
+    assert await world.runtime.core.sweep() == 1
     assert len(world.chat.inbox_of("ann")) == 3
 
 
@@ -120,12 +120,12 @@ async def test_three_hours_of_downtime_gives_one_catch_up(world: World) -> None:
     user = world.chat.user("ann")
     await user.say("/breaks every 30m 09:00-17:00 mon-fri")
     at(world, "2026-11-24T13:45:00")  # six slots missed while "down"
-    assert await world.runtime.coach.sweep() == 1
+    assert await world.runtime.core.sweep() == 1
     [message] = world.chat.inbox_of("ann")
     assert "offline" in message.text
-    assert await world.runtime.coach.sweep() == 0
+    assert await world.runtime.core.sweep() == 0
     at(world, "2026-11-24T14:00:00")
-    assert await world.runtime.coach.sweep() == 1
+    assert await world.runtime.core.sweep() == 1
 
 
 async def test_three_ignored_nudges_give_one_note_then_pause(world: World) -> None:
@@ -133,14 +133,14 @@ async def test_three_ignored_nudges_give_one_note_then_pause(world: World) -> No
     await user.say("/breaks every 30m 09:00-17:00 mon-fri")
     for minute in ("10:30", "11:00", "11:30", "12:00", "12:30", "13:00"):
         at(world, f"2026-11-24T{minute}:00")
-        await world.runtime.coach.sweep()
+        await world.runtime.core.sweep()
     messages = world.chat.inbox_of("ann")
     assert len(messages) == 4 and "without hearing back" in messages[-1].text
     assert "paused after three nudges went unanswered" in (await user.say("/settings"))[-1].text
     resumed = await user.press("Resume", messages[-1].choices)
     assert "back on" in resumed[-1].text
     at(world, "2026-11-24T13:30:00")
-    assert await world.runtime.coach.sweep() == 1
+    assert await world.runtime.core.sweep() == 1
 
 
 async def test_ignored_pause_lifts_when_the_person_acts(world: World) -> None:
@@ -148,14 +148,14 @@ async def test_ignored_pause_lifts_when_the_person_acts(world: World) -> None:
     await user.say("/breaks every 30m 09:00-17:00 mon-fri")
     for minute in ("10:30", "11:00", "11:30", "12:00"):
         at(world, f"2026-11-24T{minute}:00")
-        await world.runtime.coach.sweep()
+        await world.runtime.core.sweep()
     await user.say("why tuck the tail")  # chatting is not asking for nudges back
     at(world, "2026-11-24T12:30:00")
-    assert await world.runtime.coach.sweep() == 0
+    assert await world.runtime.core.sweep() == 0
     first = world.chat.inbox_of("ann")[0]
     await user.press("Done", first.choices)  # answering a nudge is
     at(world, "2026-11-24T13:00:00")
-    assert await world.runtime.coach.sweep() == 1
+    assert await world.runtime.core.sweep() == 1
 
 
 async def test_unreachable_person_is_paused_and_not_retried(world: World) -> None:
@@ -163,11 +163,11 @@ async def test_unreachable_person_is_paused_and_not_retried(world: World) -> Non
     await user.say("/breaks every 30m 09:00-17:00 mon-fri")
     world.chat.unreachable.add("ann")
     at(world, "2026-11-24T10:30:00")
-    assert await world.runtime.coach.sweep() == 1
+    assert await world.runtime.core.sweep() == 1
     assert await nudges_sent(world) == ["unreachable"]
     for minute in ("11:00", "11:30", "12:00"):
         at(world, f"2026-11-24T{minute}:00")
-        assert await world.runtime.coach.sweep() == 0
+        assert await world.runtime.core.sweep() == 0
     [(reason, due)] = await world.rows("SELECT paused_reason, next_due_at FROM schedules")
     assert reason == "unreachable" and due is None
     assert (await world.rows("SELECT unreachable_at FROM people"))[0][0] is not None
@@ -183,15 +183,15 @@ async def test_pause_and_resume(world: World) -> None:
     assert "Paused until 12:00" in reply[-1].text
     for minute in ("10:30", "11:00", "11:30"):
         at(world, f"2026-11-24T{minute}:00")
-        assert await world.runtime.coach.sweep() == 0
+        assert await world.runtime.core.sweep() == 0
     at(world, "2026-11-24T12:00:00")
-    assert await world.runtime.coach.sweep() == 1
+    assert await world.runtime.core.sweep() == 1
     await user.press("Pause today", world.chat.inbox_of("ann")[-1].choices)
     at(world, "2026-11-24T12:30:00")
-    assert await world.runtime.coach.sweep() == 0
+    assert await world.runtime.core.sweep() == 0
     assert "back on" in (await user.say("/resume"))[-1].text
     at(world, "2026-11-24T13:00:00")
-    assert await world.runtime.coach.sweep() == 1
+    assert await world.runtime.core.sweep() == 1
     assert "Try 30m, 2h, today" in (await user.say("/pause forever"))[-1].text
 
 
@@ -203,7 +203,7 @@ async def test_daily_reminder_starts_a_session(world: World) -> None:
     assert "reminder set: 23:00" in (await user.say("/remind 23:00"))[-1].text
     await user.say("/remind 7:30 am weekdays")
     at(world, "2026-11-25T07:30:00")
-    assert await world.runtime.coach.sweep() == 1
+    assert await world.runtime.core.sweep() == 1
     message = world.chat.inbox_of("ann")[-1]
     assert message.choices[0].label == "Start session"
     started = await user.press("Start session", message.choices)
@@ -218,7 +218,7 @@ async def test_daily_cap_and_quiet_hours(world: World) -> None:
     sent = 0
     for step in range(6 * 16):
         world.clock.set(datetime(2026, 11, 25, 6, 10, tzinfo=UTC) + timedelta(minutes=10 * step))
-        sent += await world.runtime.coach.sweep()
+        sent += await world.runtime.core.sweep()
         for message in world.chat.inbox_of("ann")[-1:]:
             if message.choices and message.choices[0].label == "Done":
                 await user.press("Done", message.choices)
@@ -233,7 +233,7 @@ async def dst_local_slots(zone: str, start: datetime, days: int) -> list[str]:
     folder = Path(tempfile.mkdtemp())
     runtime = await build_runtime(database_url=f"sqlite:///{folder / 'dst.db'}",
                                   config=CoreConfig(default_timezone=zone), clock=clock)
-    chat = MemoryChat(runtime.coach)
+    chat = MemoryChat(runtime.core)
     runtime.router.register("memory", chat)
     user = chat.user("dst")
     await user.say("/breaks every 30m 09:00-17:30 mon-fri")
@@ -241,7 +241,7 @@ async def dst_local_slots(zone: str, start: datetime, days: int) -> list[str]:
     end = start + timedelta(days=days)
     while clock.now() < end:
         clock.advance(minutes=5)
-        if await runtime.coach.sweep():
+        if await runtime.core.sweep():
             message = chat.outbox[-1]
             seen.append(clock.now().astimezone(ZoneInfo(zone)).strftime("%a %H:%M"))
             await user.press("Done", message.choices)
@@ -268,12 +268,12 @@ async def test_two_sweepers_on_one_database_send_each_slot_once(world: World) ->
         await world.chat.user(f"p{n}").say("/breaks every 30m 09:00-17:00 mon-fri")
     second = await build_runtime(database_url=world.database_url,
                                  config=CoreConfig(default_timezone="Europe/Berlin"), clock=world.clock)
-    other = MemoryChat(second.coach)
+    other = MemoryChat(second.core)
     second.router.register("memory", other)
     try:
         at(world, "2026-11-24T10:30:00")
-        counts = await asyncio.gather(world.runtime.coach.sweep(), second.coach.sweep(),
-                                      world.runtime.coach.sweep(), second.coach.sweep())
+        counts = await asyncio.gather(world.runtime.core.sweep(), second.core.sweep(),
+                                      world.runtime.core.sweep(), second.core.sweep())
         assert sum(counts) == 30
         assert len(world.chat.outbox) + len(other.outbox) == 30
         assert len({m.to.user_id for m in world.chat.outbox + other.outbox}) == 30
@@ -298,21 +298,21 @@ async def test_crash_mid_sweep_then_restart_sends_no_duplicate(world: World) -> 
     stuck = StuckDelivery()
     world.runtime.router.register("memory", stuck)
     at(world, "2026-11-24T10:30:00")
-    sweep = asyncio.create_task(world.runtime.coach.sweep())
+    sweep = asyncio.create_task(world.runtime.core.sweep())
     await asyncio.wait_for(stuck.entered.wait(), 5)
     sweep.cancel()
     await world.runtime.close()
 
     restarted = await build_runtime(database_url=world.database_url,
                                     config=CoreConfig(default_timezone="Europe/Berlin"), clock=world.clock)
-    chat = MemoryChat(restarted.coach)
+    chat = MemoryChat(restarted.core)
     restarted.router.register("memory", chat)
     world.runtime = restarted  # the fixture closes it
     world.clock.advance(seconds=30)
-    assert await restarted.coach.sweep() == 0
+    assert await restarted.core.sweep() == 0
     assert chat.outbox == []
     at(world, "2026-11-24T11:00:00")
-    assert await restarted.coach.sweep() == 1
+    assert await restarted.core.sweep() == 1
     assert (await nudges_sent(world))[-1] == "sent"
 
 
@@ -323,7 +323,7 @@ async def test_changing_time_zone_keeps_local_times(world: World) -> None:
     preview = (await user.say("/breaks preview"))[-1].text
     assert preview.startswith("Next nudges: Tue 09:30")  # 04:00 in New York: next is 09:30 there
     at(world, "2026-11-24T09:30:00", ZoneInfo("America/New_York"))
-    assert await world.runtime.coach.sweep() == 1
+    assert await world.runtime.core.sweep() == 1
 
 
 async def test_claims_a_dead_process_left_are_marked_lost_at_start_up_and_counted(world: World) -> None:
@@ -338,10 +338,10 @@ async def test_claims_a_dead_process_left_are_marked_lost_at_start_up_and_counte
     restarted = await build_runtime(
         database_url=world.database_url, clock=world.clock,
         config=CoreConfig(coach_ids=frozenset({COACH}), default_timezone="Europe/Berlin"))
-    chat = MemoryChat(restarted.coach)
+    chat = MemoryChat(restarted.core)
     restarted.router.register("memory", chat)
     world.runtime = restarted  # the fixture closes it
     assert await nudges_sent(world) == ["lost"]
-    assert await restarted.coach.sweep() == 0 and chat.outbox == []  # never resent
+    assert await restarted.core.sweep() == 0 and chat.outbox == []  # never resent
     stats = (await chat.user("coach").say("/stats"))[-1].text
     assert "Nudges lost in a crash (claimed, never sent): 1" in stats

@@ -149,7 +149,9 @@ def test_odd_input_never_crashes_and_stays_fast(matcher, text):
     matcher.match("warm up the sentence model")
     start = time.perf_counter()
     verdict = matcher.match(text)
-    assert time.perf_counter() - start < 0.5
+    # A guard against runaway input (backtracking, quadratic clause splits), not a benchmark:
+    # a quiet machine takes ~0.05 s, a loaded shared one has taken 1.2 s.
+    assert time.perf_counter() - start < 5
     assert 0.0 <= verdict.confidence <= 1.0
     assert verdict.outcome in Outcome
 

@@ -55,18 +55,28 @@ def normalise_command(name: str) -> str:
     return name.strip().lstrip("/").split("@", 1)[0].lower()
 
 
-class Coach:
-    """The platform-neutral bot. Adapters hold one and call `handle`; the clock calls `sweep`."""
+class Conversation:
+    """The platform-neutral bot: adapters hold one and call `handle`; the clock calls `sweep`."""
 
     def __init__(self, services: Services, extra: tuple[Feature, ...] = ()) -> None:
-        self.s = services
-        self.hero = HeroFlow(services)
-        self.asking = Asking(services, on_warning=self.hero.stop_for_safety)
-        self.inbox = Inbox(services)
-        self.progress = Progress(services)
-        self.nudges = Nudges(services)
-        self.breaks = BreaksCommands(services, self.nudges)
-        self.account = Account(services, on_zone_change=self.breaks.rezone,
+        store, content, config = services.store, services.content, services.config
+        self.store, self.config, self.clock = store, config, services.clock
+        self.hero = HeroFlow(hero=store.hero, timers=store.timers, people=store.people,
+                             content=content, wakeup=services.wakeup, clock=services.clock,
+                             delivery=services.delivery)
+        self.asking = Asking(questions=store.questions, people=store.people, config=config,
+                             matcher=services.matcher, content=content,
+                             delivery=services.delivery, on_warning=self.hero.stop_for_safety)
+        self.inbox = Inbox(questions=store.questions, people=store.people, hero=store.hero,
+                           config=config, delivery=services.delivery)
+        self.progress = Progress(hero=store.hero, content=content)
+        self.nudges = Nudges(schedules=store.schedules, hero=store.hero, timers=store.timers,
+                             people=store.people, clock=services.clock,
+                             delivery=services.delivery, wakeup=services.wakeup, content=content)
+        self.breaks = BreaksCommands(people=store.people, schedules=store.schedules,
+                                     config=config, nudges=self.nudges)
+        self.account = Account(people=store.people, hero=store.hero, config=config,
+                               content=content, on_zone_change=self.breaks.rezone,
                                on_forget=self._forget)
         # The order here is the order of /help and the platforms' menus.
         self.features = Registry.of((
@@ -102,7 +112,7 @@ class Coach:
 
     def is_coach(self, turn: Turn) -> bool:
         """Return True when the person is listed in COACH_IDS."""
-        return turn.person.identity.key in self.s.config.coach_ids
+        return turn.person.identity.key in self.config.coach_ids
 
     async def handle(self, event: InboundEvent) -> list[Reply]:
         """Answer one inbound event; errors are logged and answered with an apology."""
@@ -118,11 +128,11 @@ class Coach:
         if isinstance(event, Text) and not origin.is_private:
             return []
         body = event.args if isinstance(event, Command) else getattr(event, "text", "")
-        limit = self.s.config.max_text_length
+        limit = self.config.max_text_length
         if len(body) > limit:
             return [Reply(texts.TOO_LONG.format(length=len(body), limit=limit), quote=True)]
-        now = self.s.clock.now()
-        person = await self.s.store.people.upsert(
+        now = self.clock.now()
+        person = await self.store.people.upsert(
             origin.identity, now, origin.chat_id if origin.is_private else None,
             origin.display_name,
         )
@@ -165,7 +175,7 @@ class Coach:
     async def _progress(self, turn: Turn, _args: str) -> list[Reply]:
         extra = await self.breaks.progress_lines(turn)
         breaks = await self.breaks.breaks_per_day(turn)
-        return await self.progress.summary(turn, self.s.zone_for(turn.person), extra, breaks)
+        return await self.progress.summary(turn, self.config.zone_for(turn.person), extra, breaks)
 
     async def _settings(self, turn: Turn, _args: str) -> list[Reply]:
         return await self.account.settings(turn, await self.breaks.settings_lines(turn))
@@ -180,7 +190,7 @@ class Coach:
 
     async def _reply_to_bot(self, turn: Turn, event: ReplyToBot) -> list[Reply]:
         if event.replied_message_id and self.is_coach(turn):
-            question_id = await self.s.store.questions.for_notice(turn.person.identity,
+            question_id = await self.store.questions.for_notice(turn.person.identity,
                                                                   event.replied_message_id)
             if question_id is not None:
                 return await self.inbox.answer(turn, f"{question_id} {event.text}")
@@ -191,10 +201,10 @@ class Coach:
                         "or type /hero to pick it up.")
         # A typed "8" or "done" during a session means its buttons, not "there are none".
         if smalltalk.kind_of(text) is smalltalk.Kind.BUTTON and \
-                await self.s.store.hero.open_session(turn.person.id):
+                await self.store.hero.open_session(turn.person.id):
             return [waiting]
         replies = await self.asking.ask(turn, text)
-        if await self.s.store.hero.open_session(turn.person.id):
+        if await self.store.hero.open_session(turn.person.id):
             replies.append(waiting)
         return replies
 
@@ -222,7 +232,7 @@ class Coach:
         while True:
             # Claimed (fired_at set) and committed before any fires: a crash loses at most
             # this batch of timers, and never fires one twice.
-            claimed = await self.s.store.timers.claim_due(self.s.clock.now(), TIMER_BATCH)
+            claimed = await self.store.timers.claim_due(self.clock.now(), TIMER_BATCH)
             for timer in claimed:
                 await self.fire(timer)
             fired += len(claimed)
