@@ -32,7 +32,8 @@ LOST_AFTER = timedelta(minutes=10)
 # skipped: they are moving already, and its buttons would only get in the way of the
 # session's. A session left open for longer than this no longer counts as in progress.
 HERO_IN_PROGRESS = timedelta(hours=1)
-HELD = "held"
+# Not a status that is stored: a claim the bot could not send (stopping, or the platform
+# unreachable) is released instead of recorded.
 NOT_SENT = "not sent"
 
 
@@ -74,7 +75,7 @@ class Nudges:
 
         async def deliver(claim: Claim, busy: set[int]) -> tuple[str, int]:
             if claim.kind != NudgeKind.NOTE and claim.person_id in busy:
-                return HELD, claim.nudge_id
+                return NudgeStatus.HELD, claim.nudge_id
             async with gate:
                 return await self._deliver(claim), claim.nudge_id
 
@@ -94,9 +95,9 @@ class Nudges:
                             if outcome != NOT_SENT]
                 await self.schedules.record_outcomes(outcomes)
                 for outcome, nudge_id in outcomes:
-                    if outcome == HELD:
+                    if outcome == NudgeStatus.HELD:
                         # Not ignored: the person is busy with the bot, so the quiet streak restarts.
-                        await self.schedules.respond(nudge_id, HELD, now)
+                        await self.schedules.respond(nudge_id, NudgeStatus.HELD, now)
                 total += len(claims)
                 if unsent:
                     return total

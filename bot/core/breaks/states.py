@@ -35,6 +35,8 @@ class NudgeStatus(StrEnum):
     SKIPPED = "skipped"
     PAUSED = "paused"
     IGNORED = "ignored"
+    # Due while the person was in a /hero session: not sent, and not counted as ignored.
+    HELD = "held"
 
 
 class NudgeAction(StrEnum):
