@@ -32,16 +32,22 @@ def build_adapters(runtime: Runtime, settings: Settings) -> list[PlatformAdapter
     return adapters
 
 
-async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -> int:
-    """Start every configured adapter, run until SIGTERM/SIGINT (or `stop`), then shut down."""
-    runtime = await open_or_explain(settings)
-    if runtime is None:
-        return 2
+def _stop_on_signals(stop: asyncio.Event | None) -> asyncio.Event:
+    """Return `stop` (or a new event), set by SIGTERM or SIGINT."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
+    return stop
+
+
+async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -> int:
+    """Start every configured adapter, run until SIGTERM/SIGINT (or `stop`), then shut down."""
+    runtime = await open_or_explain(settings)
+    if runtime is None:
+        return 2
+    stop = _stop_on_signals(stop)
     adapters = build_adapters(runtime, settings)
     started: list[PlatformAdapter] = []
     code = 0
@@ -108,11 +114,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> i
         return 2
     from bot.adapters.telegram.adapter import TelegramAdapter
 
-    stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signum, stop.set)
+    stop = _stop_on_signals(stop)
     adapter = TelegramAdapter(runtime, settings)
     code, connected = 0, False
     try:
