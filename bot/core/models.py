@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
+from bot.core.breaks.states import NudgeKind, PausedReason, ScheduleKind
 from bot.core.events import Identity
+from bot.core.hero.steps import Ending, Step
 
 
 @dataclass(slots=True)
@@ -40,14 +42,14 @@ class HeroSession:
     id: int
     person_id: int
     started_at: datetime
-    step: str
+    step: Step
     start_level: str
     level: str
     round: int = 0
     too_intense: bool = False
     intensity: int | None = None
     felt: str | None = None
-    outcome: str | None = None
+    outcome: Ending | None = None
     ended_at: datetime | None = None
     # The (step, round) this copy was read at: a save only lands if the row is still there,
     # so the second of two simultaneous button presses changes nothing.
@@ -94,7 +96,7 @@ class Schedule:
 
     id: int
     person_id: int
-    kind: str
+    kind: ScheduleKind
     start: time
     days: frozenset[int]
     zone: str
@@ -103,7 +105,7 @@ class Schedule:
     active: bool = True
     next_due_at: datetime | None = None
     paused_until: datetime | None = None
-    paused_reason: str | None = None
+    paused_reason: PausedReason | None = None
     ignored_streak: int = 0
     sent_count: int = 0
     day_count: int = 0
@@ -114,7 +116,7 @@ class Schedule:
 class Send:
     """What the planner decided to send for one due slot."""
 
-    kind: str
+    kind: NudgeKind
     due_at: datetime
     movement_id: str | None = None
 
@@ -126,7 +128,7 @@ class Claim:
     nudge_id: int
     schedule_id: int
     person_id: int
-    kind: str
+    kind: NudgeKind
     due_at: datetime
     identity: Identity
     chat_id: str | None
@@ -140,7 +142,7 @@ class Nudge:
     id: int
     schedule_id: int
     person_id: int
-    kind: str
+    kind: NudgeKind
     due_at: datetime
     status: str
     response: str | None

@@ -6,7 +6,9 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
+from bot.core.breaks.states import NudgeKind, ScheduleKind
 from bot.core.events import Identity
+from bot.core.hero.steps import Step
 from bot.core.models import Claim, HeroSession, HeroState, Nudge, Person, Question, Schedule, Send, Timer
 
 # Decides what a due schedule row does now: its new state, and the slot to send (if any).
@@ -74,7 +76,7 @@ class HeroRepository(Protocol):
         """Return a session by id."""
         ...
 
-    async def start_session(self, person_id: int, step: str, level: str, now: datetime) -> HeroSession:
+    async def start_session(self, person_id: int, step: Step, level: str, now: datetime) -> HeroSession:
         """Abandon any open session and start a new one."""
         ...
 
@@ -178,7 +180,7 @@ class TimersRepository(Protocol):
 class SchedulesRepository(Protocol):
     """Schedule rows, the claim sweep, and each nudge's response."""
 
-    async def get(self, person_id: int, kind: str) -> Schedule | None:
+    async def get(self, person_id: int, kind: ScheduleKind) -> Schedule | None:
         """Return the person's schedule of one kind."""
         ...
 
@@ -198,7 +200,7 @@ class SchedulesRepository(Protocol):
         """Write the clock state (due time, pause, counters) of several schedules."""
         ...
 
-    async def switch_off(self, person_id: int, kind: str) -> bool:
+    async def switch_off(self, person_id: int, kind: ScheduleKind) -> bool:
         """Turn a schedule off, keeping its settings; False when there was none."""
         ...
 
@@ -218,7 +220,7 @@ class SchedulesRepository(Protocol):
         """Undo claims that were never sent, so their slots fall due again (after a restart)."""
         ...
 
-    async def add_nudge(self, schedule_id: int, person_id: int, kind: str, due_at: datetime,
+    async def add_nudge(self, schedule_id: int, person_id: int, kind: NudgeKind, due_at: datetime,
                         now: datetime, movement_id: str | None) -> int | None:
         """Claim one extra slot (a snooze); None when that slot was claimed already."""
         ...

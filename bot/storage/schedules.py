@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, time
 from functools import cache
 
+from bot.core.breaks.states import NudgeKind, PausedReason, ScheduleKind
 from bot.core.events import Identity
 from bot.core.models import Claim, Nudge, Schedule
 from bot.core.repositories import Planner
@@ -37,11 +38,12 @@ class Schedules(Base):
 
     def _schedule(self, row: Row) -> Schedule:
         return Schedule(
-            id=row["id"], person_id=row["person_id"], kind=row["kind"],
+            id=row["id"], person_id=row["person_id"], kind=ScheduleKind(row["kind"]),
             start=time.fromisoformat(row["start_time"]), end=_clock(row["end_time"]),
             days=mask_to_days(row["days"]), zone=row["zone"], every_minutes=row["every_minutes"],
             active=bool(row["active"]), next_due_at=self.rt(row["next_due_at"]),
-            paused_until=self.rt(row["paused_until"]), paused_reason=row["paused_reason"],
+            paused_until=self.rt(row["paused_until"]),
+            paused_reason=PausedReason(row["paused_reason"]) if row["paused_reason"] else None,
             ignored_streak=row["ignored_streak"], sent_count=row["sent_count"],
             day_count=row["day_count"], count_day=row["count_day"],
         )
@@ -192,7 +194,7 @@ class Schedules(Base):
         row = await self.db.fetchone("SELECT * FROM nudges WHERE id = ?", (nudge_id,))
         if row is None:
             return None
-        return Nudge(row["id"], row["schedule_id"], row["person_id"], row["kind"],
+        return Nudge(row["id"], row["schedule_id"], row["person_id"], NudgeKind(row["kind"]),
                      self.rt(row["due_at"]), row["status"], row["response"], row["movement_id"])
 
     async def respond(self, nudge_id: int, response: str, now: datetime) -> bool:

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.core.events import Identity
+from bot.core.hero.steps import Ending, Step
 from bot.core.models import HeroSession, HeroState, Person, Question, Timer
 from bot.storage.base import Base
 from bot.storage.schedules import Schedules
@@ -127,9 +128,10 @@ class Hero(Base):
     def _session(self, row: Row) -> HeroSession:
         return HeroSession(
             id=row["id"], person_id=row["person_id"], started_at=self.rt(row["started_at"]),
-            step=row["step"], start_level=row["start_level"], level=row["level"],
+            step=Step(row["step"]), start_level=row["start_level"], level=row["level"],
             round=row["round"], too_intense=bool(row["too_intense"]), intensity=row["intensity"],
-            felt=row["felt"], outcome=row["outcome"], ended_at=self.rt(row["ended_at"]),
+            felt=row["felt"], outcome=Ending(row["outcome"]) if row["outcome"] else None,
+            ended_at=self.rt(row["ended_at"]),
             read_at_step=(row["step"], row["round"]),
         )
 
