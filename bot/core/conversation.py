@@ -103,7 +103,7 @@ class Conversation:
 
     def command_list(self, coach: bool = False) -> str:
         """Return the listed commands, one per line, the coach's under their own heading."""
-        lines = [spec.help_line() for spec in self.features.listed() if not spec.coach_only]
+        lines = [spec.help_line() for spec in self.features.listed()]
         if coach:
             lines += ["", "For the coach:"]
             lines += [spec.help_line() for spec in self.features.listed(coach=True)
