@@ -21,6 +21,7 @@ from tests.specs.violations import Violations
 from tests.telegram.contract import checked_against_spec
 from tests.telegram.photos import PhotoStore, Upload, check_caption, sizes
 from tests.telegram.polling import PollConflict, UpdateQueue
+from tests.telegram.ratecap import RateCap
 from tests.telegram.updates import JSON, User, now
 from tests.telegram.validation import (
     CHAT_ACTIONS,
@@ -114,6 +115,7 @@ class TelegramEmulator:
         self._open_queries: set[str] = set()
         self._faults: list[_Fault] = []
         self._blocked: dict[int | str, str] = {}
+        self.rate_cap: RateCap | None = None
         self._call_arrived = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         handlers: dict[str, Callable[[JSON], Awaitable[Any]]] = {
@@ -209,6 +211,11 @@ class TelegramEmulator:
             method, 429, description, times=times, chat_id=chat_id, retry_after=retry_after
         )
 
+    def cap_rate(self, per_second: float = 30) -> RateCap:
+        """From now on refuse (429, retry after 1 s) message calls beyond `per_second` a second."""
+        self.rate_cap = RateCap(per_second)
+        return self.rate_cap
+
     def bad_request(
         self, method: str, description: str, *, times: int = 1, chat_id: int | str | None = None
     ) -> None:
@@ -275,6 +282,8 @@ class TelegramEmulator:
         self.calls.append(Call(name, params))
         async with self._call_arrived:
             self._call_arrived.notify_all()
+        if self.rate_cap is not None and not self.rate_cap.admit(name):
+            return self._error(ApiError(429, "Too Many Requests: retry after 1", retry_after=1))
         try:
             self._check_faults(name, params)
             result = await handler(params)
