@@ -29,11 +29,13 @@ from tests.telegram.validation import (
     check_markup,
     check_text,
 )
+from tests.telegram.webhooks import WEBHOOK_ACTIVE, WebhookPusher
 
 # Form fields that stay strings even when they look like JSON (a text of "42" is not a number).
 _STRING_FIELDS = frozenset(
     {"text", "caption", "parse_mode", "callback_query_id", "inline_message_id", "action", "url"}
     | {"language_code", "business_connection_id", "message_effect_id", "data"}
+    | {"secret_token", "ip_address"}
 )
 # Methods that act on a chat, so a blocked chat answers 403 to them.
 _CHAT_METHODS = frozenset(
@@ -106,6 +108,7 @@ class TelegramEmulator:
         self.commands: dict[tuple[str, str], list[JSON]] = {}
         self.port = 0
         self.update_queue = UpdateQueue(max_poll_wait)
+        self.webhook = WebhookPusher(self.update_queue)
         self.photos = PhotoStore()
         self.violations = Violations("Telegram")
         self._chats: dict[int | str, JSON] = {}
@@ -120,6 +123,7 @@ class TelegramEmulator:
             "getMe": self._get_me,
             "logOut": self._true,
             "close": self._true,
+            "setWebhook": self._set_webhook,
             "deleteWebhook": self._delete_webhook,
             "getWebhookInfo": self._get_webhook_info,
             "getUpdates": self._get_updates,
@@ -163,6 +167,7 @@ class TelegramEmulator:
         traceback: TracebackType | None,
     ) -> None:
         self.update_queue.close()
+        await self.webhook.close()
         if self._runner is not None:
             await self._runner.cleanup()
         self.violations.assert_none()
@@ -369,16 +374,20 @@ class TelegramEmulator:
         me = {**self.bot.to_dict(), "can_join_groups": True, "can_connect_to_business": False}
         return me | dict.fromkeys(flags, False)
 
+    async def _set_webhook(self, params: JSON) -> bool:
+        self.webhook.set(params)
+        return True
+
     async def _delete_webhook(self, params: JSON) -> bool:
-        if params.get("drop_pending_updates"):
-            self.update_queue.clear()
+        self.webhook.delete(drop_pending=bool(params.get("drop_pending_updates")))
         return True
 
     async def _get_webhook_info(self, params: JSON) -> JSON:
-        pending = self.update_queue.pending
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": pending}
+        return self.webhook.info()
 
     async def _get_updates(self, params: JSON) -> list[JSON]:
+        if self.webhook.active:
+            raise ApiError(409, WEBHOOK_ACTIVE)
         try:
             return await self.update_queue.get(params)
         except PollConflict:

@@ -38,9 +38,10 @@ from telegram.request import HTTPXRequest
 
 from bot.adapters.base import BadToken
 from bot.adapters.telegram import render, translate
+from bot.adapters.telegram.lanes import kind_of
 from bot.adapters.telegram.limits import Patience, SendingStopped
 from bot.adapters.telegram.photos import Photos, fits_caption
-from bot.adapters.telegram.polling import Poller, PollingBot, kind_of
+from bot.adapters.telegram.polling import Poller, PollingBot
 from bot.adapters.telegram.translate import PLATFORM, Skip
 from bot.app import Runtime
 from bot.config import Settings
