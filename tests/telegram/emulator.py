@@ -178,8 +178,11 @@ class TelegramEmulator:
         """Make ``chat`` known, as if the user had started the bot (injecting does this too)."""
         self._chats[chat["id"]] = chat
 
-    def inject(self, update: JSON) -> JSON:
-        """Queue an update for getUpdates and return it with its update_id and message ids."""
+    def inject(self, update: JSON, *, queue: bool = True) -> JSON:
+        """Queue an update for getUpdates (or the webhook) and return it with its ids.
+
+        With ``queue`` off it is numbered and known, but left for the test to POST itself.
+        """
         update = dict(update)
         for kind in ("message", "edited_message", "channel_post", "edited_channel_post"):
             if kind in update:
@@ -189,7 +192,7 @@ class TelegramEmulator:
             self.add_chat(update["callback_query"]["message"]["chat"])
         if "my_chat_member" in update:
             self._membership_changed(update["my_chat_member"])
-        return self.update_queue.put(update)
+        return self.update_queue.put(update) if queue else self.update_queue.number(update)
 
     def fail_next(
         self,

@@ -32,10 +32,15 @@ class UpdateQueue:
         """Return how many updates wait to be confirmed."""
         return len(self._updates)
 
-    def put(self, update: JSON) -> JSON:
-        """Number ``update`` and queue it, waking a waiting long poll."""
+    def number(self, update: JSON) -> JSON:
+        """Return ``update`` with the next update_id, without queueing it."""
         update = {**update, "update_id": self._next_id}
         self._next_id += 1
+        return update
+
+    def put(self, update: JSON) -> JSON:
+        """Number ``update`` and queue it, waking a waiting long poll."""
+        update = self.number(update)
         self._updates.append(update)
         self._arrived.set()
         return update
