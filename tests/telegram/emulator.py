@@ -101,12 +101,13 @@ async def _read_params(request: web.Request) -> JSON:
 class TelegramEmulator:
     """Serve the Bot API on 127.0.0.1 for one valid ``token`` (an async context manager)."""
 
-    def __init__(self, token: str, *, bot: User | None = None, max_poll_wait: float = 1.0) -> None:
+    def __init__(self, token: str, *, bot: User | None = None, max_poll_wait: float = 1.0,
+                 port: int = 0) -> None:
         self.token = token
         self.bot = bot or User(7_000_000_001, "HeroCoach", "herocoach_bot", is_bot=True)
         self.calls: list[Call] = []
         self.commands: dict[tuple[str, str], list[JSON]] = {}
-        self.port = 0
+        self.port = port
         self.update_queue = UpdateQueue(max_poll_wait)
         self.webhook = WebhookPusher(self.update_queue)
         self.photos = PhotoStore()
@@ -156,7 +157,7 @@ class TelegramEmulator:
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
         self.port = self._runner.addresses[0][1]
         return self
 

@@ -8,8 +8,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from bot.adapters.telegram.webhook import MAX_BODY
+from bot.config import Settings
 from tests.postgres_server import free_port
 from tests.telegram import updates
 from tests.telegram.harness import ALICE, BOB, SECRET, WEBHOOK_URL, TelegramBot, running_bot
@@ -124,3 +126,20 @@ async def test_a_clean_stop_leaves_the_webhook_set(tmp_path: Path) -> None:
         assert bot.emulator.calls_to("deleteWebhook") == []
         assert bot.emulator.webhook.active
         assert await seen_ids(bot) == []
+
+
+@pytest.mark.parametrize(("settings", "problem"), [
+    ({"telegram_webhook_url": WEBHOOK_URL}, "must be set when TELEGRAM_WEBHOOK_URL is"),
+    ({"telegram_webhook_url": WEBHOOK_URL, "telegram_webhook_secret": "has spaces"},
+     "only A-Z, a-z, 0-9, _ and -"),
+    ({"telegram_webhook_url": WEBHOOK_URL, "telegram_webhook_secret": "x" * 257}, "1-256"),
+    ({"telegram_webhook_url": "http://bot.example.com/hook", "telegram_webhook_secret": SECRET},
+     "public https:// address"),
+    ({"telegram_webhook_listen": "8443"}, "host:port"),
+])
+def test_webhook_settings_are_checked_with_one_clear_line(settings: dict, problem: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        Settings(_env_file=None, **settings)
+    [error] = caught.value.errors()
+    assert problem in error["msg"]
+    assert SECRET not in str(caught.value)

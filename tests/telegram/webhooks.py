@@ -2,10 +2,10 @@
 
 As the Bot API does: setWebhook takes an https URL on port 443, 80, 88 or 8443 and an optional
 secret sent in ``X-Telegram-Bot-Api-Secret-Token``; pending updates are POSTed as JSON one
-after another, in order, and an update is sent again until the bot answers 2xx (up to
-``max_attempts``), the last failure shown by getWebhookInfo. While a webhook is set, getUpdates
-answers 409. The public https address is routed to the bot's plain-HTTP listener on loopback,
-as the TLS-terminating proxy in front of a real bot does.
+after another, in order, and an update is sent again until the bot answers 2xx (waiting
+longer each time, up to ``max_attempts``), the last failure shown by getWebhookInfo. While a
+webhook is set, getUpdates answers 409. The public https address is routed to the bot's
+plain-HTTP listener on loopback, as the TLS-terminating proxy in front of a real bot does.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from tests.telegram.validation import Rejected
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 _PORTS = frozenset({443, 80, 88, 8443})
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+MAX_RETRY_DELAY = 5.0
 WEBHOOK_ACTIVE = ("Conflict: can't use getUpdates method while webhook is active; use "
                   "deleteWebhook to delete the webhook first")
 
@@ -84,7 +85,7 @@ class WebhookPusher:
 
     def delete(self, *, drop_pending: bool = False) -> None:
         """Remove the webhook, as deleteWebhook does; updates wait for getUpdates again."""
-        self.url, self.secret = "", None
+        self.url, self.secret, self.last_error = "", None, None
         if drop_pending:
             self.queue.clear()
         if self._task is not None:
@@ -153,5 +154,5 @@ class WebhookPusher:
                 self.deliveries.append((update["update_id"], status))
                 if 200 <= status < 300 or attempts >= self.max_attempts:
                     break
-                await asyncio.sleep(self.retry_delay)
+                await asyncio.sleep(min(self.retry_delay * 2 ** (attempts - 1), MAX_RETRY_DELAY))
             self.queue.confirm(update["update_id"])
