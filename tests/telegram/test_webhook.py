@@ -10,11 +10,22 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from bot.adapters.base import BadSetting
 from bot.adapters.telegram.webhook import MAX_BODY
 from bot.config import Settings
 from tests.postgres_server import free_port
 from tests.telegram import updates
-from tests.telegram.harness import ALICE, BOB, SECRET, WEBHOOK_URL, TelegramBot, running_bot
+from tests.telegram.harness import (
+    ALICE,
+    BOB,
+    SECRET,
+    TOKEN,
+    WEBHOOK_URL,
+    TelegramBot,
+    running_bot,
+    webhook_settings,
+)
+from tests.telegram.test_adapter_process import bot_env, start_bot
 from tests.telegram.updates import JSON, User
 
 CAROL = User(1004, "Carol")
@@ -143,3 +154,31 @@ def test_webhook_settings_are_checked_with_one_clear_line(settings: dict, proble
     [error] = caught.value.errors()
     assert problem in error["msg"]
     assert SECRET not in str(caught.value)
+
+
+async def test_a_refused_webhook_url_is_one_line(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, polling=False, webhook_port=free_port()) as bot:
+        bot.emulator.bad_request("setWebhook", "bad webhook: Failed to resolve host")
+        assert bot.adapter.webhook is not None
+        with pytest.raises(BadSetting, match="could not set the webhook to TELEGRAM_WEBHOOK_URL "
+                           f"{WEBHOOK_URL}: Bad webhook: failed to resolve host"):
+            await bot.adapter.webhook.start()
+
+
+async def test_a_taken_port_stops_the_bot_with_one_line(tmp_path: Path) -> None:
+    port = free_port()
+    taken = await asyncio.start_server(lambda r, w: None, "127.0.0.1", port)
+    try:
+        async with running_bot(tmp_path, polling=False) as stand_in:
+            emulator = stand_in.emulator
+            settings = webhook_settings(emulator, port)
+            env = bot_env(emulator, tmp_path, TOKEN, LOG_LEVEL="WARNING",
+                          **{key.upper(): value for key, value in settings.items()})
+            process = await start_bot(env, tmp_path)
+            _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    finally:
+        taken.close()
+    assert process.returncode == 2
+    assert stderr.decode().splitlines() == [
+        f"herocoach: cannot listen on 127.0.0.1:{port} (TELEGRAM_WEBHOOK_LISTEN): "
+        "Address already in use"]

@@ -13,6 +13,7 @@ import asyncio
 import hmac
 import json
 import logging
+import os
 import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -20,8 +21,10 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import Application, ExtBot
 
+from bot.adapters.base import BadSetting
 from bot.adapters.telegram.lanes import Lanes, kind_of
 from bot.adapters.telegram.translate import PLATFORM
 from bot.core.ports import Clock
@@ -88,14 +91,29 @@ class WebhookReceiver:
         return self._lanes.waiting
 
     async def start(self) -> None:
-        """Serve the path (binding the server unless it is shared), then register the webhook."""
+        """Serve the path (binding the server unless it is shared), then register the webhook.
+
+        Raise BadSetting when the address can't be bound or Telegram refuses the URL.
+        """
         if self._owns_server:
-            await self.server.start()
+            try:
+                await self.server.start()
+            except OSError as exc:
+                await self.server.stop()
+                why = os.strerror(exc.errno) if exc.errno else str(exc)
+                raise BadSetting(f"cannot listen on {self.server.host}:{self.server.port} "
+                                 f"(TELEGRAM_WEBHOOK_LISTEN): {why}") from None
         self._accepting = True
-        await self.bot.set_webhook(
-            self.url, secret_token=self._secret.decode(), allowed_updates=self.allowed_updates,
-            drop_pending_updates=False,
-        )
+        try:
+            await self.bot.set_webhook(
+                self.url, secret_token=self._secret.decode(),
+                allowed_updates=self.allowed_updates, drop_pending_updates=False,
+            )
+        except TelegramError as exc:
+            await self.close()
+            detail = exc.message.replace(self.bot.token, "[redacted]")
+            raise BadSetting(f"could not set the webhook to TELEGRAM_WEBHOOK_URL {self.url}: "
+                             f"{detail}") from None
         log.info("telegram webhook set; updates arrive on %s", self.path)
 
     async def quiesce(self, grace: float) -> None:
@@ -118,7 +136,7 @@ class WebhookReceiver:
         given = request.headers.get(SECRET_HEADER)
         if given is None or not hmac.compare_digest(given.encode(errors="surrogateescape"),
                                                     self._secret):
-            self._refuse(request, "without" if given is None else "with a wrong")
+            self._refuse(request, "without the" if given is None else "with a wrong")
             return web.Response(status=401 if given is None else 403)
         if not self._accepting:
             return web.Response(status=503, headers={"Retry-After": "1"})
