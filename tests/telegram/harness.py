@@ -16,6 +16,7 @@ from bot.core.context import CoreConfig
 from bot.core.events import Identity
 from bot.core.features import Feature
 from bot.core.ports import ManualClock
+from bot.web import WebServer
 from tests.telegram import updates
 from tests.telegram.emulator import TelegramEmulator
 from tests.telegram.updates import JSON, User
@@ -154,10 +155,12 @@ def webhook_settings(emulator: TelegramEmulator, port: int) -> dict[str, str]:
 async def running_bot(
     tmp_path: Path, *, polling: bool = True, database_url: str | None = None,
     features: tuple[Feature, ...] = (), webhook_port: int | None = None,
+    web: WebServer | None = None,
 ) -> AsyncIterator[TelegramBot]:
     """Run the bot on a fresh emulator (on a new SQLite file unless given a database) until the end.
 
-    With `webhook_port` the bot takes updates on a webhook served there instead of polling.
+    With `webhook_port` the bot takes updates on a webhook served there instead of polling
+    (on `web`, a server shared with other routes that the test starts, when given).
     """
     clock = ManualClock(START)
     config = CoreConfig(coach_ids=frozenset({f"telegram:{COACH.id}"}), default_timezone="UTC")
@@ -167,7 +170,7 @@ async def running_bot(
             clock=clock, features=features,
         )
         extra = webhook_settings(emulator, webhook_port) if webhook_port else {}
-        adapter = TelegramAdapter(runtime, settings_for(emulator, **extra), poll_timeout=1)
+        adapter = TelegramAdapter(runtime, settings_for(emulator, **extra), poll_timeout=1, web=web)
         bot = TelegramBot(emulator, adapter, runtime, clock)
 
         async def record(identity: Identity, detail: str) -> None:

@@ -7,12 +7,15 @@ import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
+from aiohttp import web
 from pydantic import ValidationError
 
 from bot.adapters.base import BadSetting
 from bot.adapters.telegram.webhook import MAX_BODY
 from bot.config import Settings
+from bot.web import WebServer
 from tests.postgres_server import free_port
 from tests.telegram import updates
 from tests.telegram.harness import (
@@ -182,3 +185,24 @@ async def test_a_taken_port_stops_the_bot_with_one_line(tmp_path: Path) -> None:
     assert stderr.decode().splitlines() == [
         f"herocoach: cannot listen on 127.0.0.1:{port} (TELEGRAM_WEBHOOK_LISTEN): "
         "Address already in use"]
+
+
+async def test_the_webhook_shares_a_server_with_other_routes(tmp_path: Path) -> None:
+    port = free_port()
+    server = WebServer("127.0.0.1", port)
+    server.add_routes([web.get("/healthz", lambda request: web.Response(text="ok"))])
+    async with running_bot(tmp_path, webhook_port=port, web=server) as bot:
+        await server.start()  # the owner starts it once every part has added its routes
+        try:
+            mark = bot.mark()
+            bot.say(ALICE, "/help")
+            await bot.sent(ALICE.id, mark)
+            async with aiohttp.ClientSession() as client, \
+                    client.get(f"http://127.0.0.1:{port}/healthz") as answer:
+                assert (answer.status, await answer.text()) == (200, "ok")
+            await bot.adapter.stop()
+            async with aiohttp.ClientSession() as client, \
+                    client.get(f"http://127.0.0.1:{port}/healthz") as answer:
+                assert answer.status == 200  # the adapter leaves a shared server running
+        finally:
+            await server.stop()
