@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time, timedelta
 
@@ -108,6 +109,12 @@ async def test_an_update_is_taken_in_once_and_old_ids_are_pruned(store: Store) -
     assert await store.seen_updates.prune(NOW + timedelta(hours=1)) == 2
     assert await store.seen_updates.first_time("telegram", big, NOW + timedelta(hours=25))
     assert not await store.seen_updates.first_time("telegram", 7, NOW + timedelta(hours=26))
+
+
+async def test_an_update_taken_in_at_once_by_many_is_first_for_one(store: Store) -> None:
+    firsts = await asyncio.gather(*(store.seen_updates.first_time("telegram", 42, NOW)
+                                    for _ in range(8)))
+    assert sorted(firsts) == [False] * 7 + [True]
 
 
 async def test_forget_leaves_no_row_about_the_person_in_any_table(store: Store) -> None:
