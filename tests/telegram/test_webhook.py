@@ -190,7 +190,10 @@ async def test_a_taken_port_stops_the_bot_with_one_line(tmp_path: Path) -> None:
 async def test_the_webhook_shares_a_server_with_other_routes(tmp_path: Path) -> None:
     port = free_port()
     server = WebServer("127.0.0.1", port)
-    server.add_routes([web.get("/healthz", lambda request: web.Response(text="ok"))])
+    async def healthz(request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    server.add_routes([web.get("/healthz", healthz)])
     async with running_bot(tmp_path, webhook_port=port, web=server) as bot:
         await server.start()  # the owner starts it once every part has added its routes
         try:
