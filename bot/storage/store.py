@@ -11,6 +11,7 @@ from bot.core.hero.steps import Ending, Step
 from bot.core.models import HeroSession, HeroState, Person, Question, Timer
 from bot.storage.base import Base
 from bot.storage.schedules import Schedules
+from bot.storage.seen import SeenUpdates
 from bot.storage.sql import Database, Row
 from bot.storage.uploads import Uploads
 from bot.storage.urls import POSTGRESQL, parse_database_url
@@ -381,6 +382,7 @@ class Store:
         self.timers = Timers(db)
         self.uploads = Uploads(db)
         self.schedules = Schedules(db)
+        self.seen_updates = SeenUpdates(db)
 
     @classmethod
     async def open(cls, database_url: str, migrations: Path | None = None, pool_size: int = 10) -> Store:
