@@ -1,9 +1,10 @@
-"""Two bot processes on one PostgreSQL and one bot token: the scheduled nudges stay within Telegram's limit.
+"""Two bot processes in webhook mode on one PostgreSQL and one token: nudges stay within Telegram's limit.
 
 The emulator refuses message calls beyond 30 a second for the token, summed over both
-processes. Only the process holding the nudge-sending lock sends the sweep, at the pace the
-limiter keeps; when it is killed, the other takes the lock within one sweep interval and sends
-the rest, with no nudge sent twice.
+processes, which sit behind a round-robin proxy. Only the process holding the nudge-sending
+lock sends the sweep, at the pace the limiter keeps; when it is killed, the other takes the
+lock within one sweep interval and sends the rest, with no nudge sent twice, and still answers
+the people writing in.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ from bot.core.models import Schedule
 from bot.storage.sender import SENDER_LOCK
 from bot.storage.store import Store
 from tests.postgres_server import PostgresServer
+from tests.telegram import updates
+from tests.telegram.balancer import RoundRobin
 from tests.telegram.emulator import TelegramEmulator
+from tests.telegram.harness import ALICE, PUBLIC, SECRET, WEBHOOK_URL
 from tests.telegram.test_adapter_process import SETTINGS_PREFIXES
 
 PEOPLE = 2_000
@@ -102,12 +106,14 @@ def sends(emulator: TelegramEmulator, since: int) -> list[int]:
     return [c.params["chat_id"] for c in emulator.calls[since:] if c.method == "sendMessage"]
 
 
-async def start_bot(emulator: TelegramEmulator, url: str) -> asyncio.subprocess.Process:
+async def start_bot(emulator: TelegramEmulator, url: str, port: int) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if not k.startswith(SETTINGS_PREFIXES)} | {
         "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": emulator.base_url,
-        "DATABASE_URL": url, "SWEEP_SECONDS": str(SWEEP_SECONDS), "LOG_LEVEL": "INFO"}
+        "DATABASE_URL": url, "SWEEP_SECONDS": str(SWEEP_SECONDS), "LOG_LEVEL": "INFO",
+        "TELEGRAM_WEBHOOK_URL": WEBHOOK_URL, "TELEGRAM_WEBHOOK_LISTEN": f"127.0.0.1:{port}",
+        "TELEGRAM_WEBHOOK_SECRET": SECRET}
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "worker", cwd=ROOT, env=env,
+        sys.executable, "-m", "bot", cwd=ROOT, env=env,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
 
 
@@ -128,20 +134,22 @@ async def settle(got: object, quiet: float = 2 * SWEEP_SECONDS) -> None:
 
 
 async def test_two_processes_send_within_the_token_limit_and_hand_over(
-    postgres_server: PostgresServer,
+    postgres_server: PostgresServer, proxy: tuple[RoundRobin, int, list[int]],
 ) -> None:
+    balancer, proxy_port, ports = proxy
     url = postgres_server.new_database("sender")
     await seed(url)
     async with TelegramEmulator(TOKEN) as emulator:
+        emulator.webhook.route(PUBLIC, f"http://127.0.0.1:{proxy_port}")
         for n in range(PEOPLE):
             emulator.add_chat({"id": FIRST_ID + n, "type": "private", "first_name": f"p{n}"})
         cap = emulator.cap_rate(CAP)
         bots = {}
-        for _ in range(2):
-            process = await start_bot(emulator, url)
+        for port in ports:
+            process = await start_bot(emulator, url, port)
             bots[process.pid] = process
         try:
-            await until(lambda: len(emulator.calls_to("getMe")) >= 2, 60)
+            await until(lambda: len(emulator.calls_to("setWebhook")) >= 2, 90)
 
             # 2,000 due at once, one token, two processes.
             mark = len(emulator.calls)
@@ -187,6 +195,12 @@ async def test_two_processes_send_within_the_token_limit_and_hand_over(
                   f" {first_send:.1f}s after the kill; duplicates {duplicates};"
                   f" lost with the dead one's batch {SECOND_WAVE - len(second)} (claims left {stuck});"
                   f" refused {cap.rejected}")
+            # Someone writes in after the kill: the proxy's turn may fall on the dead process
+            # (502), Telegram retries, and the survivor answers.
+            mark = len(emulator.calls)
+            emulator.inject(updates.command(ALICE, "/help"))
+            await emulator.wait_for("sendMessage", lambda p: p["chat_id"] == ALICE.id, since=mark,
+                                    timeout=60)
             assert duplicates == 0
             assert took_over <= SWEEP_SECONDS + 1.5
             assert SECOND_WAVE - len(second) <= stuck <= BATCH
