@@ -19,6 +19,7 @@ from bot.core.features import Feature
 from bot.core.ports import Clock, SystemClock
 from bot.core.questions.matching import BackgroundMatcher
 from bot.delivery import Router
+from bot.metrics import Metrics
 from bot.storage.migrations import MigrationError
 from bot.storage.store import Store
 
@@ -33,6 +34,7 @@ class Runtime:
     clockwork: Clockwork
     core: Conversation
     matcher: BackgroundMatcher
+    metrics: Metrics
 
     async def stop_sending(self, grace: float) -> None:
         """Claim nothing new; give the sweep in flight `grace` seconds, then hold back the rest.
@@ -66,16 +68,17 @@ async def build_runtime(
     """
     content = load_content(content_dir)
     store = await Store.open(database_url, pool_size=pool_size)
-    router, clockwork = Router(), Clockwork(sweep_every)
+    metrics = Metrics()
+    router, clockwork = Router(metrics), Clockwork(sweep_every)
     matcher = BackgroundMatcher(lambda: FaqMatcher(
         content.faq, examples=content.examples, vocabulary=Vocabulary.build(content.triage)),
-        eager=answers)
+        eager=answers, metrics=metrics)
     services = Services(
         store=store, content=content, delivery=router, clock=clock or SystemClock(),
-        matcher=matcher, wakeup=clockwork, config=config,
+        matcher=matcher, wakeup=clockwork, config=config, metrics=metrics,
     )
     core = Conversation(services, extra=features)
-    clockwork.attach(core.sweep)
+    clockwork.attach(metrics.timed_sweep(core.sweep))
     router.on_unreachable.append(core.nudges.unreachable)
     try:
         await core.nudges.mark_lost()
@@ -83,7 +86,7 @@ async def build_runtime(
         matcher.close()
         await store.close()
         raise
-    return Runtime(store, content, router, clockwork, core, matcher)
+    return Runtime(store, content, router, clockwork, core, matcher, metrics)
 
 
 async def open_or_explain(settings: Settings, **overrides: object) -> Runtime | None:

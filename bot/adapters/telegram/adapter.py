@@ -126,7 +126,8 @@ class TelegramAdapter:
             token, base_url=self.base_url, base_file_url=_file_url(self.base_url),
             request=HTTPXRequest(connection_pool_size=256),
             get_updates_request=HTTPXRequest(connection_pool_size=2),
-            rate_limiter=Patience(holding=lambda: runtime.router.holding),
+            rate_limiter=Patience(holding=lambda: runtime.router.holding,
+                                  on_429=lambda: runtime.metrics.refused(PLATFORM)),
         )
         # Updates are fetched by our Poller, not PTB's Updater (see polling.py for why).
         self.application: Application = ApplicationBuilder().bot(bot).updater(None).build()
@@ -171,6 +172,10 @@ class TelegramAdapter:
         """Connect and start long polling; raise BadToken when the token is refused."""
         await self.connect()
         self.poller.start()
+
+    def health(self) -> str | None:
+        """Return None while connected to Telegram, else why not, in plain words."""
+        return self.poller.problem() if self.application.running else "not connected"
 
     async def failed(self) -> BadToken:
         """Wait until Telegram refuses the token while running, and return why."""

@@ -41,9 +41,10 @@ class Patience(BaseRateLimiter[int]):
 
     def __init__(
         self, *, patience: float = PATIENCE, holding: Callable[[], bool] = lambda: False,
-        monotonic: Callable[[], float] = time.monotonic,
+        monotonic: Callable[[], float] = time.monotonic, on_429: Callable[[], None] = lambda: None,
     ) -> None:
         self.patience = patience
+        self.on_429 = on_429
         self.holding = holding
         self.monotonic = monotonic
         self._next = 0.0
@@ -80,6 +81,7 @@ class Patience(BaseRateLimiter[int]):
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 refused, wait = exc, retry_seconds(exc)
+                self.on_429()
             until = self.monotonic() + wait + MARGIN
             self._not_before[chat] = max(self._not_before.get(chat, 0.0), until)
             if until > give_up:
