@@ -19,7 +19,7 @@ from bot.core.features import Feature
 from bot.core.ports import Clock, SystemClock
 from bot.core.questions.matching import BackgroundMatcher
 from bot.delivery import Router
-from bot.metrics import Metrics
+from bot.metrics import PrometheusMetrics
 from bot.storage.migrations import MigrationError
 from bot.storage.store import Store
 
@@ -34,7 +34,7 @@ class Runtime:
     clockwork: Clockwork
     core: Conversation
     matcher: BackgroundMatcher
-    metrics: Metrics
+    metrics: PrometheusMetrics
 
     async def stop_sending(self, grace: float) -> None:
         """Claim nothing new; give the sweep in flight `grace` seconds, then hold back the rest.
@@ -68,7 +68,7 @@ async def build_runtime(
     """
     content = load_content(content_dir)
     store = await Store.open(database_url, pool_size=pool_size)
-    metrics = Metrics()
+    metrics = PrometheusMetrics()
     router, clockwork = Router(metrics), Clockwork(sweep_every)
     matcher = BackgroundMatcher(lambda: FaqMatcher(
         content.faq, examples=content.examples, vocabulary=Vocabulary.build(content.triage)),

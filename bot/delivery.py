@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.core.events import DeliveryResult, DeliveryStatus, Identity, Outbound
 from bot.core.ports import Delivery
-from bot.metrics import Metrics
+from bot.metrics import PrometheusMetrics
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ UnreachableHook = Callable[[Identity, str], Awaitable[None]]
 class Router:
     """One Delivery for the core, fanning out to each connected platform's sender."""
 
-    def __init__(self, metrics: Metrics | None = None) -> None:
+    def __init__(self, metrics: PrometheusMetrics | None = None) -> None:
         self.metrics = metrics
         self.senders: dict[str, Delivery] = {}
         self.on_unreachable: list[UnreachableHook] = []

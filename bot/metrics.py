@@ -35,7 +35,7 @@ TOO_MANY_REQUESTS = 429
 Sweep = Callable[[], Awaitable[int]]
 
 
-class Metrics:
+class PrometheusMetrics:
     """The bot's counters and histograms, in a registry of their own."""
 
     def __init__(self) -> None:

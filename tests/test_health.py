@@ -17,7 +17,8 @@ from bot.app import Runtime, build_runtime
 from bot.config import Settings
 from bot.core.context import CoreConfig
 from bot.health import CannotListen, Connected, operator_routes, serve_operator
-from bot.metrics import Metrics
+from bot.metrics import PrometheusMetrics
+from bot.platforms import run_worker
 from bot.web import WebServer
 from tests.cutting_proxy import CuttingProxy
 from tests.postgres_server import FAST, PG_BIN, PostgresServer, free_port
@@ -63,16 +64,24 @@ async def get(url: str) -> tuple[int, str]:
         return response.status, await response.text()
 
 
+async def answer(url: str) -> tuple[int, str]:
+    """Return (status, text), or (0, why) while nothing listens yet."""
+    try:
+        return await get(url)
+    except aiohttp.ClientConnectionError as exc:
+        return 0, str(exc)
+
+
 async def until(url: str, wanted: Callable[[int, str], bool], seconds: float = FLIP_WITHIN,
                 ) -> tuple[int, str, float]:
     """Ask `url` until the answer is wanted; return it and how long it took."""
     loop = asyncio.get_running_loop()
     started = loop.time()
-    status, text = await get(url)
+    status, text = await answer(url)
     while not wanted(status, text):
         assert loop.time() - started < seconds, f"still {status} {text!r} after {seconds:.0f} s"
         await asyncio.sleep(0.2)
-        status, text = await get(url)
+        status, text = await answer(url)
     return status, text, loop.time() - started
 
 
@@ -160,6 +169,10 @@ async def test_metrics_count_a_hero_round_trip_a_question_a_nudge_and_a_429(tmp_
         mark = bot.mark()
         assert await bot.runtime.clockwork.tick() >= 1
         await bot.sent(BOB.id, mark, markup=True)
+        # Bob blocks the bot: the next nudge is a delivery error of the kind "unreachable".
+        bot.emulator.block(BOB.id)
+        bot.clock.advance(minutes=10)
+        assert await bot.runtime.clockwork.tick() >= 1
 
         status, text = await get(f"{base}/metrics")
     assert status == 200
@@ -174,15 +187,17 @@ async def test_metrics_count_a_hero_round_trip_a_question_a_nudge_and_a_429(tmp_
     assert value(parsed, "herocoach_faq_outcomes_total", outcome="answer") == 1
     assert value(parsed, "herocoach_matching_seconds_count") == 1
     assert value(parsed, "herocoach_rate_limited_total", platform="telegram") == 1
-    assert value(parsed, "herocoach_nudges_claimed_total") == 1
+    assert value(parsed, "herocoach_nudges_claimed_total") == 2
     assert value(parsed, "herocoach_nudges_total", outcome="sent") == 1
+    assert value(parsed, "herocoach_nudges_total", outcome="unreachable") == 1
     assert value(parsed, "herocoach_nudges_total", outcome="lost") == 0
     assert value(parsed, "herocoach_deliveries_total", platform="telegram", result="sent") == 1
-    assert value(parsed, "herocoach_sweep_seconds_count") >= 1
+    assert value(parsed, "herocoach_delivery_errors_total", platform="telegram", kind="unreachable") == 1
+    assert value(parsed, "herocoach_sweep_seconds_count") >= 2
 
 
 async def test_each_metrics_has_its_own_registry() -> None:
-    first, second = Metrics(), Metrics()
+    first, second = PrometheusMetrics(), PrometheusMetrics()
     first.faq_outcome("answer")
     assert first.faq.labels("answer")._value.get() == 1
     assert second.faq.labels("answer")._value.get() == 0
@@ -238,8 +253,25 @@ async def test_python_m_bot_with_http_listen_answers_healthz_and_metrics(tmp_pat
         await get(f"{base}/healthz")  # the server stopped with the bot
 
 
+async def test_the_worker_serves_healthz_too(tmp_path: Path) -> None:
+    port = free_port()
+    async with TelegramEmulator(TOKEN) as emulator:
+        settings = Settings(_env_file=None, telegram_bot_token=TOKEN,
+                            telegram_api_base_url=emulator.base_url, http_listen=f"127.0.0.1:{port}",
+                            database_url=f"sqlite:///{tmp_path / 'bot.db'}")
+        stop = asyncio.Event()
+        worker = asyncio.create_task(run_worker(settings, stop))
+        try:
+            status, text, _ = await until(f"http://127.0.0.1:{port}/healthz", lambda s, _: s == 200,
+                                          seconds=20)
+            assert text == "ok: database, telegram\n"
+        finally:
+            stop.set()
+            assert await asyncio.wait_for(worker, 20) == 0
+
+
 def test_sweep_timing_wraps_the_sweep() -> None:
-    metrics = Metrics()
+    metrics = PrometheusMetrics()
 
     async def sweep() -> int:
         await asyncio.sleep(0.01)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,19 +16,31 @@ from tests.discord.emulator import API_PREFIX, DiscordEmulator
 from tests.test_health import get, samples, serving, until, value
 
 
+class ProxiedDiscord(DiscordEmulator):
+    """The emulator, telling the bot to (re)connect to its gateway through the proxy."""
+
+    proxy_port = 0
+
+    @property
+    def gateway_url(self) -> str:
+        """Return the gateway URL READY gives for resuming: the proxy's, once there is one."""
+        return f"ws://127.0.0.1:{self.proxy_port or self.port}/gateway"
+
+
 @pytest.fixture
-async def emu() -> AsyncIterator[DiscordEmulator]:
-    async with DiscordEmulator() as emulator:
+async def emu() -> AsyncIterator[ProxiedDiscord]:
+    async with ProxiedDiscord() as emulator:
         yield emulator
 
 
 async def test_healthz_flips_to_503_when_the_gateway_goes_away_and_back(
-    emu: DiscordEmulator, tmp_path: Path
+    emu: ProxiedDiscord, tmp_path: Path
 ) -> None:
     proxy = await CuttingProxy(emu.port).start()
+    emu.proxy_port = proxy.port  # a resume must not go around the proxy
     settings = settings_for(emu, tmp_path).model_copy(update={
         "discord_api_base_url": f"http://127.0.0.1:{proxy.port}{API_PREFIX}",
-        "discord_gateway_url": f"ws://127.0.0.1:{proxy.port}/gateway",
+        "discord_gateway_url": emu.gateway_url,
     })
     runtime = await runtime_from_settings(settings, answers=False)
     adapter = DiscordAdapter(runtime, settings, guild_ready_timeout=0.05)
@@ -42,6 +55,8 @@ async def test_healthz_flips_to_503_when_the_gateway_goes_away_and_back(
             status, text, took = await until(f"{base}/healthz", lambda s, _: s == 503)
             print(f"503 after the cut: {took:.2f} s: {text.strip()}")
             assert text.startswith("discord: gateway not connected since ")
+            await asyncio.sleep(1)
+            assert (await get(f"{base}/healthz"))[0] == 503  # still cut off: no way around it
             await proxy.restore()
             status, text, took = await until(f"{base}/healthz", lambda s, _: s == 200)
             print(f"200 again after the restore: {took:.2f} s")

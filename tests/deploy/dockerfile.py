@@ -62,7 +62,7 @@ class Replay:
 
     def remap(self, text: str) -> str:
         """Rewrite the image's absolute paths (/opt, /app, /data, /home) into the replay's root."""
-        return re.sub(r"(?<![\w/])/(opt|app|data|home)\b", lambda m: f"{self.root}/{m.group(1)}", text)
+        return re.sub(r"(?<![\w.])/(opt|app|data|home)\b", lambda m: f"{self.root}/{m.group(1)}", text)
 
     def run(self, script: str) -> None:
         """Run a RUN step with the build's environment; its system steps are skipped."""

@@ -87,7 +87,11 @@ async def test_the_replayed_build_runs_the_bot_and_its_healthcheck(tmp_path: Pat
     image = await asyncio.to_thread(replay, tmp_path / "image")
     print(f"replayed the build in {loop.time() - started:.0f} s; not replayed: {image.skipped}")
     assert image.user == "10001:10001" and image.workdir is not None
-    assert any((Path(image.env["HOME"]) / ".cache" / "herocoach").glob("*.npz"))  # warmed up
+    model = await asyncio.to_thread(
+        subprocess.run,
+        ["python", "-c", "from bot.core.faq.embed import default_encoder as e; print(e().fingerprint)"],
+        cwd=image.workdir, env=image.env, capture_output=True, text=True, check=False, timeout=120)
+    assert model.returncode == 0 and model.stdout.strip(), model.stderr  # the sentence model is there
     [check] = steps("HEALTHCHECK")
     healthcheck = json.loads(check.partition("CMD ")[2])
     async with TelegramEmulator(TOKEN) as emulator:
@@ -108,4 +112,5 @@ async def test_the_replayed_build_runs_the_bot_and_its_healthcheck(tmp_path: Pat
                 await bot.wait()
         assert healthy == 0, stderr.decode()
         assert bot.returncode == 0, stderr.decode()
+        assert "Traceback" not in stderr.decode() and "not installed" not in stderr.decode()
         assert await _healthcheck(healthcheck, env) != 0  # nothing answers once it stopped
