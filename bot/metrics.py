@@ -50,10 +50,10 @@ class PrometheusMetrics:
         self.replies = counter("herocoach_replies", "Replies the core gave to inbound events",
                                ("platform",))
         self.claimed = counter("herocoach_nudges_claimed", "Nudges the sweep claimed for sending")
-        self.nudges = counter("herocoach_nudges", "Claimed nudges by outcome: sent, failed, "
-                              "unreachable, held (the person was in a /hero session), released "
-                              "(handed back unsent), lost (claimed by a process that died)",
-                              ("outcome",))
+        self.nudges = counter("herocoach_nudges", "Nudges (claimed ones, and snoozed ones sent "
+                              "again) by outcome: sent, failed, unreachable, held (the person "
+                              "was in a /hero session), released (handed back unsent), lost "
+                              "(claimed by a process that died)", ("outcome",))
         self.deliveries = counter("herocoach_deliveries", "Messages the bot sent on its own "
                                   "(nudges, relays, notices), by platform and result", ("platform", "result"))
         self.delivery_errors = counter("herocoach_delivery_errors", "Deliveries that did not go "
