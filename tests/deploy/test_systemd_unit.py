@@ -38,19 +38,25 @@ def service() -> dict[str, list[str]]:
     return values
 
 
-def verify(unit_text: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    """Run `systemd-analyze verify` on the unit, with its ExecStart binary made to exist in tmp."""
-    analyze = shutil.which("systemd-analyze")
-    if analyze is None:
+def analyze(command: str, unit_text: str, tmp_path: Path, *options: str,
+            ) -> subprocess.CompletedProcess[str]:
+    """Run `systemd-analyze <command>` on the unit, with its ExecStart binary made to exist in tmp."""
+    program = shutil.which("systemd-analyze")
+    if program is None:
         pytest.skip("systemd-analyze is not installed (Debian: apt-get install systemd)")
     binary = tmp_path / "bin" / "python"
-    binary.parent.mkdir()
+    binary.parent.mkdir(exist_ok=True)
     binary.write_text("#!/bin/sh\n")
     binary.chmod(0o755)
     unit = tmp_path / "herocoach.service"
     unit.write_text(unit_text.replace(EXEC, str(binary)), encoding="utf-8")
-    return subprocess.run([analyze, "verify", str(unit)], capture_output=True, text=True,
+    return subprocess.run([program, command, *options, str(unit)], capture_output=True, text=True,
                           check=False, timeout=120)
+
+
+def verify(unit_text: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Run `systemd-analyze verify` on the unit."""
+    return analyze("verify", unit_text, tmp_path)
 
 
 def test_systemd_analyze_verifies_the_unit_without_a_word(tmp_path: Path) -> None:
@@ -63,6 +69,16 @@ def test_verify_does_catch_a_mistake_in_the_unit(tmp_path: Path) -> None:
     broken = UNIT.read_text(encoding="utf-8").replace("ProtectSystem=strict", "ProtectSystem=strcit")
     result = verify(broken, tmp_path)
     assert "protect system value" in result.stderr
+
+
+def test_systemd_rates_the_units_exposure_low(tmp_path: Path) -> None:
+    # 0 (locked down) to 10 (unprotected); the unit's own comment gives its score.
+    result = analyze("security", UNIT.read_text(encoding="utf-8"), tmp_path, "--offline=yes",
+                     "--threshold=20")
+    score = re.search(r"Overall exposure level for herocoach.service: ([\d.]+)", result.stdout)
+    assert score is not None, result.stdout + result.stderr
+    print(f"exposure {score.group(1)}")
+    assert result.returncode == 0 and float(score.group(1)) <= 2.0
 
 
 def test_timeout_stop_sec_outlasts_the_shutdown_the_code_allows() -> None:
