@@ -81,7 +81,7 @@ async def _healthcheck(command: list[str], env: dict[str, str]) -> int:
 
 @pytest.mark.faults
 async def test_the_replayed_build_runs_the_bot_and_its_healthcheck(tmp_path: Path) -> None:
-    """Slow (a fresh venv with every dependency and the model, 2-4 minutes): `make test-faults`."""
+    """Slow (a fresh venv with every dependency and the model: 1-2 minutes here): `make test-faults`."""
     loop = asyncio.get_running_loop()
     started = loop.time()
     image = await asyncio.to_thread(replay, tmp_path / "image")
