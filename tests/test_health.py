@@ -16,6 +16,7 @@ from bot.adapters.telegram.adapter import TelegramAdapter
 from bot.app import Runtime, build_runtime
 from bot.config import Settings
 from bot.core.context import CoreConfig
+from bot.core.events import DeliveryStatus, Identity, Outbound
 from bot.health import CannotListen, Connected, operator_routes, serve_operator
 from bot.metrics import PrometheusMetrics
 from bot.platforms import run_worker
@@ -141,6 +142,35 @@ async def test_healthz_flips_to_503_when_telegram_goes_away_and_back(tmp_path: P
                 status, text, took = await until(f"{base}/healthz", lambda s, _: s == 200)
                 print(f"200 again after the restore: {took:.2f} s")
                 assert text == "ok: database, telegram\n"
+        finally:
+            await adapter.stop()
+            await runtime.close()
+            await proxy.close()
+
+
+async def test_without_polling_healthz_follows_the_sends(tmp_path: Path) -> None:
+    """A worker (or a webhook process) polls nothing: failing API calls are what it sees."""
+    async with TelegramEmulator(TOKEN) as emulator:
+        proxy = await CuttingProxy(emulator.port).start()
+        settings = Settings(_env_file=None, telegram_bot_token=TOKEN,
+                            telegram_api_base_url=f"http://127.0.0.1:{proxy.port}/bot")
+        runtime = await build_runtime(database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+                                      config=CoreConfig(), answers=False)
+        adapter = TelegramAdapter(runtime, settings)
+        nudge = Outbound(to=Identity("telegram", str(ALICE.id)), text="Time to get up.")
+        try:
+            async with serving(runtime, [adapter]) as base:
+                await adapter.connect()
+                assert await get(f"{base}/healthz") == (200, "ok: database, telegram\n")
+                await proxy.cut()
+                assert (await adapter.send(nudge)).status is DeliveryStatus.NOT_SENT
+                status, text = await get(f"{base}/healthz")
+                print(text.strip())
+                assert status == 503 and text.startswith("telegram: no answer from the Bot API since ")
+                await proxy.restore()
+                # Telegram answers again (that Alice never opened the chat doesn't matter here).
+                assert (await adapter.send(nudge)).status is not DeliveryStatus.NOT_SENT
+                assert await get(f"{base}/healthz") == (200, "ok: database, telegram\n")
         finally:
             await adapter.stop()
             await runtime.close()

@@ -122,12 +122,13 @@ class TelegramAdapter:
         self._redact = RedactSecrets([token])
         for name in URL_LOGGERS:
             logging.getLogger(name).addFilter(self._redact)
+        self.limiter = Patience(holding=lambda: runtime.router.holding,
+                                on_429=lambda: runtime.metrics.refused(PLATFORM))
         bot = PollingBot(
             token, base_url=self.base_url, base_file_url=_file_url(self.base_url),
             request=HTTPXRequest(connection_pool_size=256),
             get_updates_request=HTTPXRequest(connection_pool_size=2),
-            rate_limiter=Patience(holding=lambda: runtime.router.holding,
-                                  on_429=lambda: runtime.metrics.refused(PLATFORM)),
+            rate_limiter=self.limiter,
         )
         # Updates are fetched by our Poller, not PTB's Updater (see polling.py for why).
         self.application: Application = ApplicationBuilder().bot(bot).updater(None).build()
@@ -175,7 +176,10 @@ class TelegramAdapter:
 
     def health(self) -> str | None:
         """Return None while connected to Telegram, else why not, in plain words."""
-        return self.poller.problem() if self.application.running else "not connected"
+        if not self.application.running:
+            return "not connected"
+        # The poller sees getUpdates; the limiter every call (a worker's or a webhook's sends).
+        return self.poller.problem() or self.limiter.problem()
 
     async def failed(self) -> BadToken:
         """Wait until Telegram refuses the token while running, and return why."""
