@@ -31,9 +31,10 @@ run: $(RUN_STAMP)
 test: $(DEV_STAMP)
 	$(PY) -m pytest
 
-# The slow fault scenarios (429 storms, outages, backlogs): `python -m bot` against the emulators.
+# The slow fault scenarios (429 storms, outages, backlogs): `python -m bot` against the emulators;
+# and deploy/Dockerfile's build replayed in a fresh venv (minutes).
 test-faults: $(DEV_STAMP)
-	$(PY) -m pytest tests/faults -m faults
+	$(PY) -m pytest tests/faults tests/deploy -m faults
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check bot tests bench

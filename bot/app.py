@@ -19,6 +19,7 @@ from bot.core.features import Feature
 from bot.core.ports import Clock, SystemClock
 from bot.core.questions.matching import BackgroundMatcher
 from bot.delivery import Router
+from bot.metrics import PrometheusMetrics
 from bot.storage.migrations import MigrationError
 from bot.storage.sender import SenderLock, sender_lock_for
 from bot.storage.store import Store
@@ -34,6 +35,7 @@ class Runtime:
     clockwork: Clockwork
     core: Conversation
     matcher: BackgroundMatcher
+    metrics: PrometheusMetrics
     sender: SenderLock
 
     async def stop_sending(self, grace: float) -> None:
@@ -70,18 +72,19 @@ async def build_runtime(
     """
     content = load_content(content_dir)
     store = await Store.open(database_url, pool_size=pool_size)
+    metrics = PrometheusMetrics()
     sender = sender_lock_for(database_url)
-    router, clockwork = Router(), Clockwork(sweep_every, leads=sender.held)
+    router, clockwork = Router(metrics), Clockwork(sweep_every, leads=sender.held)
     matcher = BackgroundMatcher(lambda: FaqMatcher(
         content.faq, examples=content.examples, vocabulary=Vocabulary.build(content.triage)),
-        eager=answers)
+        eager=answers, metrics=metrics)
     services = Services(
         store=store, content=content, delivery=router, clock=clock or SystemClock(),
-        matcher=matcher, wakeup=clockwork, config=config,
+        matcher=matcher, wakeup=clockwork, config=config, metrics=metrics,
     )
     core = Conversation(services, extra=features)
     clockwork.attach(core.sweep_timers)
-    clockwork.attach(core.nudges.sweep, sender_only=True)
+    clockwork.attach(metrics.timed_sweep(core.nudges.sweep), sender_only=True)
     router.on_unreachable.append(core.nudges.unreachable)
     try:
         await core.nudges.mark_lost()
@@ -89,7 +92,7 @@ async def build_runtime(
         matcher.close()
         await store.close()
         raise
-    return Runtime(store, content, router, clockwork, core, matcher, sender)
+    return Runtime(store, content, router, clockwork, core, matcher, metrics, sender)
 
 
 async def open_or_explain(settings: Settings, **overrides: object) -> Runtime | None:

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     min_break_minutes: int = Field(default=10, ge=1, le=480)
     sweep_seconds: float = Field(default=20, ge=0.5, le=300)
 
+    # Operator endpoints (/healthz, /metrics): off unless set to host:port.
+    http_listen: str | None = None
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
@@ -57,6 +60,15 @@ class Settings(BaseSettings):
         from bot.core.timezones import find_zone
 
         return find_zone(value).key
+
+    @field_validator("http_listen")
+    @classmethod
+    def _listen_address(cls, value: str | None) -> str | None:
+        if value:
+            from bot.web import parse_listen
+
+            parse_listen(value, setting="HTTP_LISTEN")
+        return value
 
     @field_validator("coach_ids")
     @classmethod

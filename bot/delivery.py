@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.core.events import DeliveryResult, DeliveryStatus, Identity, Outbound
 from bot.core.ports import Delivery
+from bot.metrics import PrometheusMetrics
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +21,8 @@ UnreachableHook = Callable[[Identity, str], Awaitable[None]]
 class Router:
     """One Delivery for the core, fanning out to each connected platform's sender."""
 
-    def __init__(self) -> None:
+    def __init__(self, metrics: PrometheusMetrics | None = None) -> None:
+        self.metrics = metrics
         self.senders: dict[str, Delivery] = {}
         self.on_unreachable: list[UnreachableHook] = []
         self.holding = False
@@ -35,6 +37,12 @@ class Router:
 
     async def send(self, message: Outbound) -> DeliveryResult:
         """Send through the person's platform; report people who can't be reached."""
+        result = await self._send(message)
+        if self.metrics is not None:
+            self.metrics.delivered(message.to.platform, result.status)
+        return result
+
+    async def _send(self, message: Outbound) -> DeliveryResult:
         if self.holding:
             return DeliveryResult(DeliveryStatus.NOT_SENT, detail="stopping")
         sender = self.senders.get(message.to.platform)

@@ -11,6 +11,8 @@ import sys
 from bot.adapters.base import BadToken, PlatformAdapter
 from bot.app import Runtime, open_or_explain
 from bot.config import Settings
+from bot.health import CannotListen, serve_operator, shared_server
+from bot.web import WebServer
 
 log = logging.getLogger(__name__)
 # How long work in flight may go on after SIGTERM: with the adapters' own close-down after it,
@@ -18,13 +20,15 @@ log = logging.getLogger(__name__)
 GRACE = 6.0
 
 
-def build_adapters(runtime: Runtime, settings: Settings) -> list[PlatformAdapter]:
-    """Create an adapter for each platform whose token is set."""
+def build_adapters(
+    runtime: Runtime, settings: Settings, web: WebServer | None = None,
+) -> list[PlatformAdapter]:
+    """Create an adapter for each platform whose token is set (a webhook on `web` if given)."""
     adapters: list[PlatformAdapter] = []
     if settings.telegram_bot_token:
         from bot.adapters.telegram.adapter import TelegramAdapter
 
-        adapters.append(TelegramAdapter(runtime, settings))
+        adapters.append(TelegramAdapter(runtime, settings, web=web))
     if settings.discord_bot_token:
         from bot.adapters.discord.adapter import DiscordAdapter
 
@@ -48,10 +52,13 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -
     if runtime is None:
         return 2
     stop = _stop_on_signals(stop)
-    adapters = build_adapters(runtime, settings)
+    shared = shared_server(settings)
+    adapters = build_adapters(runtime, settings, web=shared)
     started: list[PlatformAdapter] = []
-    code = 0
+    code, server = 0, None
     try:
+        # HTTP_LISTEN: /healthz and /metrics (with the webhook, when it listens there too).
+        server = await serve_operator(settings, runtime, adapters, server=shared)
         for adapter in adapters:
             runtime.router.register(adapter.platform, adapter)
             await adapter.start()
@@ -60,10 +67,12 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -
         runtime.clockwork.start()
         await _until_stopped(stop, started)
         log.info("shutting down")
-    except BadToken as exc:
+    except (BadToken, CannotListen) as exc:
         print(f"herocoach: {exc}", file=sys.stderr)
         code = 2
     finally:
+        if server is not None:
+            await server.stop()
         await _wind_down(runtime, started)
     return code
 
@@ -116,8 +125,9 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> i
 
     stop = _stop_on_signals(stop)
     adapter = TelegramAdapter(runtime, settings)
-    code, connected = 0, False
+    code, connected, server = 0, False, None
     try:
+        server = await serve_operator(settings, runtime, [adapter])
         await adapter.connect()  # the HTTP client only: updates stay with the main process
         connected = True
         runtime.router.register(adapter.platform, adapter)
@@ -125,10 +135,12 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> i
         log.info("worker sweeping")
         await stop.wait()
         log.info("shutting down")
-    except BadToken as exc:
+    except (BadToken, CannotListen) as exc:
         print(f"herocoach: {exc}", file=sys.stderr)
         code = 2
     finally:
+        if server is not None:
+            await server.stop()
         # The sweep finishes (or releases what it can't send) before the HTTP client closes.
         await runtime.stop_sending(GRACE)
         if connected:

@@ -27,6 +27,10 @@ class PlatformAdapter(Protocol):
         """Connect and begin receiving updates; raise BadToken when the token is refused."""
         ...
 
+    def health(self) -> str | None:
+        """Return None while connected to the platform, else why not, in plain words (/healthz)."""
+        ...
+
     async def failed(self) -> BadToken:
         """Return once the platform refuses the token while running (never, while all is well)."""
         ...

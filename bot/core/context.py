@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.content.loader import Content
 from bot.core.events import Origin
 from bot.core.models import Person
-from bot.core.ports import Clock, Delivery, Wakeup
+from bot.core.ports import Clock, Delivery, Metrics, NoMetrics, Wakeup
 from bot.core.questions.matching import BackgroundMatcher
 from bot.core.repositories import Storage
 
@@ -43,6 +43,7 @@ class Services:
     clock: Clock
     wakeup: Wakeup
     config: CoreConfig = field(default_factory=CoreConfig)
+    metrics: Metrics = field(default_factory=NoMetrics)
 
 
 @dataclass

@@ -61,18 +61,21 @@ class Conversation:
     def __init__(self, services: Services, extra: tuple[Feature, ...] = ()) -> None:
         store, content, config = services.store, services.content, services.config
         self.store, self.config, self.clock = store, config, services.clock
+        self.metrics = services.metrics
         self.hero = HeroFlow(hero=store.hero, timers=store.timers, people=store.people,
                              content=content, wakeup=services.wakeup, clock=services.clock,
                              delivery=services.delivery)
         self.asking = Asking(questions=store.questions, people=store.people, config=config,
                              matcher=services.matcher, content=content,
-                             delivery=services.delivery, on_warning=self.hero.stop_for_safety)
+                             delivery=services.delivery, on_warning=self.hero.stop_for_safety,
+                             metrics=services.metrics)
         self.inbox = Inbox(questions=store.questions, people=store.people, hero=store.hero,
                            config=config, delivery=services.delivery)
         self.progress = Progress(hero=store.hero, content=content)
         self.nudges = Nudges(schedules=store.schedules, hero=store.hero, timers=store.timers,
                              people=store.people, clock=services.clock,
-                             delivery=services.delivery, wakeup=services.wakeup, content=content)
+                             delivery=services.delivery, wakeup=services.wakeup, content=content,
+                             metrics=services.metrics)
         self.breaks = BreaksCommands(people=store.people, schedules=store.schedules,
                                      config=config, nudges=self.nudges)
         self.account = Account(people=store.people, hero=store.hero, config=config,
@@ -117,11 +120,13 @@ class Conversation:
     async def handle(self, event: InboundEvent) -> list[Reply]:
         """Answer one inbound event; errors are logged and answered with an apology."""
         try:
-            return await self._handle(_printable_event(event))
+            replies = await self._handle(_printable_event(event))
         except Exception:
             log.exception("error while handling %s from %s", type(event).__name__,
                           event.origin.identity.key)
-            return [Reply(SORRY)]
+            replies = [Reply(SORRY)]
+        self.metrics.handled(event.origin.identity.platform, type(event).__name__, len(replies))
+        return replies
 
     async def _handle(self, event: InboundEvent) -> list[Reply]:
         origin = event.origin

@@ -62,3 +62,67 @@ class Wakeup(Protocol):
     def wake_at(self, when: datetime) -> None:
         """Arrange for due timers to be swept at `when`."""
         ...
+
+
+class Metrics(Protocol):
+    """Count what the core does, for an operator's dashboards (bot/metrics.py implements it)."""
+
+    def handled(self, platform: str, kind: str, replies: int) -> None:
+        """Count one inbound event of `kind` (its type's name), answered with `replies` replies."""
+        ...
+
+    def nudges_claimed(self, count: int) -> None:
+        """Count nudges the sweep claimed for sending."""
+        ...
+
+    def nudge_outcome(self, status: str) -> None:
+        """Count one claimed nudge by what became of it (a NudgeStatus: sent, failed, ...)."""
+        ...
+
+    def nudges_released(self, count: int) -> None:
+        """Count claimed nudges handed back unsent (stopping, or the platform unreachable)."""
+        ...
+
+    def nudges_lost(self, count: int) -> None:
+        """Count claims a dead process never sent, found at start-up."""
+        ...
+
+    def faq_outcome(self, outcome: str) -> None:
+        """Count one question by how the FAQ answered it (answer, suggest, escalate, ...)."""
+        ...
+
+    def small_talk(self, kind: str) -> None:
+        """Count one bit of small talk, which never reaches the FAQ or the coach."""
+        ...
+
+    def matched(self, seconds: float) -> None:
+        """Record how long matching one question took (called from the matching thread)."""
+        ...
+
+
+class NoMetrics:
+    """Count nothing: the default when no one is watching (tests, the console)."""
+
+    def handled(self, platform: str, kind: str, replies: int) -> None:
+        """Count nothing."""
+
+    def nudges_claimed(self, count: int) -> None:
+        """Count nothing."""
+
+    def nudge_outcome(self, status: str) -> None:
+        """Count nothing."""
+
+    def nudges_released(self, count: int) -> None:
+        """Count nothing."""
+
+    def nudges_lost(self, count: int) -> None:
+        """Count nothing."""
+
+    def faq_outcome(self, outcome: str) -> None:
+        """Count nothing."""
+
+    def small_talk(self, kind: str) -> None:
+        """Count nothing."""
+
+    def matched(self, seconds: float) -> None:
+        """Count nothing."""

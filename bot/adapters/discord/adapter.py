@@ -23,6 +23,7 @@ from aiolimiter import AsyncLimiter
 
 from bot.adapters.base import BadToken
 from bot.adapters.discord.commands import build_tree, sync_if_changed
+from bot.adapters.discord.health import GatewayWatch
 from bot.adapters.discord.interactions import DEFER_AFTER, Answer
 from bot.adapters.discord.pictures import Pictures
 from bot.adapters.discord.views import (
@@ -121,7 +122,9 @@ class DiscordAdapter:
         self._api_base = settings.discord_api_base_url.rstrip("/")
         self._gateway = yarl.URL(settings.discord_gateway_url)
         self.guild_id = settings.discord_guild_id
-        self.client = DiscordClient(self, self.guild_id, guild_ready_timeout=guild_ready_timeout)
+        self.client = DiscordClient(self, self.guild_id, guild_ready_timeout=guild_ready_timeout,
+                                    http_trace=runtime.metrics.trace_429s(PLATFORM))
+        self._gateway_watch = GatewayWatch()
         self.sessions = IdleSessions(IDLE_TIMEOUT)
         self.pictures = Pictures(runtime.store.uploads, runtime.core.clock)
         self.defer_after = DEFER_AFTER
@@ -204,6 +207,10 @@ class DiscordAdapter:
                 if self.client.ws is not None:
                     await self.client.ws.close(code=4000)
                 await asyncio.sleep(RECONNECT_PAUSE)
+
+    def health(self) -> str | None:
+        """Return None while the gateway is connected, else why not, in plain words."""
+        return self._gateway_watch.problem(self.client)
 
     async def failed(self) -> BadToken:
         """Return once Discord closes the gateway for a refused token (4004) while running."""

@@ -124,11 +124,13 @@ class TelegramAdapter:
         self._redact = RedactSecrets([token])
         for name in URL_LOGGERS:
             logging.getLogger(name).addFilter(self._redact)
+        self.limiter = Patience(holding=lambda: runtime.router.holding,
+                                on_429=lambda: runtime.metrics.refused(PLATFORM))
         bot = PollingBot(
             token, base_url=self.base_url, base_file_url=_file_url(self.base_url),
             request=HTTPXRequest(connection_pool_size=256),
             get_updates_request=HTTPXRequest(connection_pool_size=2),
-            rate_limiter=Patience(holding=lambda: runtime.router.holding),
+            rate_limiter=self.limiter,
         )
         # Updates are fetched by our Poller, not PTB's Updater (see polling.py for why).
         self.application: Application = ApplicationBuilder().bot(bot).updater(None).build()
@@ -184,6 +186,13 @@ class TelegramAdapter:
             await self.webhook.start()
         else:
             self.poller.start()
+
+    def health(self) -> str | None:
+        """Return None while connected to Telegram, else why not, in plain words."""
+        if not self.application.running:
+            return "not connected"
+        # The poller sees getUpdates; the limiter every call (a worker's or a webhook's sends).
+        return self.poller.problem() or self.limiter.problem()
 
     async def failed(self) -> BadToken:
         """Wait until Telegram refuses the token while running, and return why."""

@@ -15,9 +15,10 @@ import time
 import warnings
 from collections import deque
 from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
 from typing import Any
 
-from telegram.error import RetryAfter, TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
@@ -41,14 +42,16 @@ class Patience(BaseRateLimiter[int]):
 
     def __init__(
         self, *, patience: float = PATIENCE, holding: Callable[[], bool] = lambda: False,
-        monotonic: Callable[[], float] = time.monotonic,
+        monotonic: Callable[[], float] = time.monotonic, on_429: Callable[[], None] = lambda: None,
     ) -> None:
         self.patience = patience
+        self.on_429 = on_429
         self.holding = holding
         self.monotonic = monotonic
         self._next = 0.0
         self._groups: dict[str, deque[float]] = {}
         self._not_before: dict[str, float] = {}
+        self._unanswered: tuple[datetime, str] | None = None  # since when, and the last error
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -77,9 +80,17 @@ class Patience(BaseRateLimiter[int]):
                     turn = max(turn, self._group_turn(chat))
                 await self._sleep_until(turn)
             try:
-                return await callback(*args, **kwargs)
+                result = await callback(*args, **kwargs)
             except RetryAfter as exc:
+                self._note(None)
                 refused, wait = exc, retry_seconds(exc)
+                self.on_429()
+            except TelegramError as exc:
+                self._note(exc)
+                raise
+            else:
+                self._note(None)
+                return result
             until = self.monotonic() + wait + MARGIN
             self._not_before[chat] = max(self._not_before.get(chat, 0.0), until)
             if until > give_up:
@@ -87,6 +98,21 @@ class Patience(BaseRateLimiter[int]):
                             endpoint, chat or "-", self.patience)
                 raise refused
             log.info("Telegram asked to wait %.0fs before %s to chat %s", wait, endpoint, chat or "-")
+
+    def problem(self) -> str | None:
+        """Return None while Telegram answers API calls, else since when it hasn't and why."""
+        if self._unanswered is None:
+            return None
+        since, error = self._unanswered
+        return f"no answer from the Bot API since {since:%H:%M:%S} UTC ({error})"
+
+    def _note(self, error: TelegramError | None) -> None:
+        """Remember whether the last call reached Telegram (any answer, even a refusal, did)."""
+        if not isinstance(error, NetworkError) or isinstance(error, BadRequest):
+            self._unanswered = None
+        else:
+            since = self._unanswered[0] if self._unanswered else datetime.now(UTC)
+            self._unanswered = (since, error.message)
 
     def _reserve(self, interval: float) -> float:
         """Book the next overall start time, `interval` after the one booked before."""

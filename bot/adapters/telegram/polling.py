@@ -12,7 +12,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from telegram import Update
@@ -31,6 +33,8 @@ WINDOW = 100
 # unconfirmed ones answer it at once), so new updates are looked for this often.
 BUSY_POLL = 0.5
 MAX_BACKOFF = 5.0
+# A long poll still open this long past its timeout means Telegram stopped answering.
+OVERDUE = 30.0
 
 
 class PollingBot(ExtBot):
@@ -67,6 +71,8 @@ class Poller:
         self._progress = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._asked: tuple[float, datetime] | None = None  # when the open getUpdates began
+        self._failing: tuple[datetime, str] | None = None  # since when, and the last error
 
     @property
     def offset(self) -> int:
@@ -77,6 +83,19 @@ class Poller:
     def handling(self) -> int:
         """Return how many fetched updates are not yet handled."""
         return len(self._pending)
+
+    def problem(self) -> str | None:
+        """Return None while Telegram answers getUpdates, else since when it hasn't and why."""
+        if self._task is None:
+            return None  # not polling here (a worker, or updates come another way)
+        if self._stopping.is_set() or self._task.done():
+            return "not polling (stopped)"
+        if self._failing is not None:
+            since, error = self._failing
+            return f"not connected since {since:%H:%M:%S} UTC ({error})"
+        if self._asked is not None and time.monotonic() - self._asked[0] > self.timeout + OVERDUE:
+            return f"no answer to polling since {self._asked[1]:%H:%M:%S} UTC"
+        return None
 
     def start(self) -> None:
         """Start polling in the background."""
@@ -106,6 +125,8 @@ class Poller:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), backoff)
             busy = bool(self._pending)
+            asked = datetime.now(UTC)
+            self._asked = (time.monotonic(), asked)
             try:
                 if not self._webhook_removed:
                     # getUpdates is refused while a webhook is set (a webhook-mode run before).
@@ -117,13 +138,15 @@ class Poller:
                 self.on_fatal(exc)
                 return
             except RetryAfter as exc:
-                backoff = retry_seconds(exc)
+                backoff, self._asked, self._failing = retry_seconds(exc), None, None
                 continue
             except TelegramError as exc:
                 backoff = min(max(backoff * 2, 0.5), MAX_BACKOFF)
                 log.warning("polling Telegram failed (%s); retrying in %.1fs", exc.message, backoff)
+                since = self._failing[0] if self._failing else asked
+                self._asked, self._failing = None, (since, exc.message)
                 continue
-            backoff = 0.0
+            backoff, self._asked, self._failing = 0.0, None, None
             for raw in batch:
                 if self._is_new(raw):
                     self._accept(raw)

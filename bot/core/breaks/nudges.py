@@ -16,7 +16,7 @@ from bot.core.buttons import Payload, encode
 from bot.core.context import Turn
 from bot.core.events import Choice, DeliveryStatus, Identity, Outbound, Reply
 from bot.core.models import Claim, Schedule, Timer
-from bot.core.ports import Clock, Delivery, Wakeup
+from bot.core.ports import Clock, Delivery, Metrics, NoMetrics, Wakeup
 from bot.core.repositories import HeroRepository, PeopleRepository, SchedulesRepository, TimersRepository
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,9 @@ class Nudges:
         delivery: Delivery,
         wakeup: Wakeup,
         content: Content,
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics or NoMetrics()
         self.schedules = schedules
         self.hero = hero
         self.timers = timers
@@ -83,6 +85,7 @@ class Nudges:
         while True:
             claims, seen = await self.schedules.claim_batch(now, plan, BATCH)
             if claims:
+                self.metrics.nudges_claimed(len(claims))
                 # One query per batch, not one per nudge: who is in a /hero session right now.
                 busy = await self.hero.in_session(
                     {claim.person_id for claim in claims}, now - HERO_IN_PROGRESS)
@@ -94,7 +97,9 @@ class Nudges:
                 outcomes = [(outcome, nudge_id) for outcome, nudge_id in outcomes
                             if outcome != NOT_SENT]
                 await self.schedules.record_outcomes(outcomes)
+                self.metrics.nudges_released(len(unsent))
                 for outcome, nudge_id in outcomes:
+                    self.metrics.nudge_outcome(outcome)
                     if outcome == NudgeStatus.HELD:
                         # Not ignored: the person is busy with the bot, so the quiet streak restarts.
                         await self.schedules.respond(nudge_id, NudgeStatus.HELD, now)
@@ -107,6 +112,7 @@ class Nudges:
     async def mark_lost(self) -> int:
         """At start-up, mark claims a dead process never sent as lost: they are never resent."""
         lost = await self.schedules.mark_lost(self.clock.now() - LOST_AFTER)
+        self.metrics.nudges_lost(lost)
         if lost:
             log.warning("%d nudge(s) were claimed by a process that stopped before sending them; "
                         "marked lost", lost)
@@ -211,6 +217,7 @@ class Nudges:
         status = NudgeStatus.UNREACHABLE if result.status is DeliveryStatus.UNREACHABLE else (
             NudgeStatus.SENT if result.ok else NudgeStatus.FAILED)
         await self.schedules.record_outcomes([(status, nudge_id)])
+        self.metrics.nudge_outcome(status)
 
     async def pause(self, schedules: list[Schedule], until: datetime, now: datetime) -> None:
         """Pause schedules until a moment; the next slot after it is when they resume."""

@@ -15,7 +15,7 @@ from bot.core.events import Choice, Identity, Image, Outbound, Reply
 from bot.core.faq.matcher import Outcome, Verdict
 from bot.core.faq.triage import Caution, Severity
 from bot.core.models import Question
-from bot.core.ports import Delivery
+from bot.core.ports import Delivery, Metrics, NoMetrics
 from bot.core.questions import smalltalk
 from bot.core.questions.matching import BackgroundMatcher
 from bot.core.repositories import PeopleRepository, QuestionsRepository
@@ -64,7 +64,9 @@ class Asking:
         content: Content,
         delivery: Delivery,
         on_warning: OnWarning | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics or NoMetrics()
         self.questions = questions
         self.people = people
         self.config = config
@@ -84,6 +86,7 @@ class Asking:
             return [Reply("What would you like to know? For example: /ask why tuck the tail?")]
         kind = smalltalk.kind_of(text)
         if kind is not None:
+            self.metrics.small_talk(kind)
             name = f" {turn.person.display_name}" if turn.person.display_name else ""
             return [Reply(SMALL_TALK_REPLIES[kind].format(name=name), quote=True)]
         text = smalltalk.question_inside(text)
@@ -93,6 +96,7 @@ class Asking:
             return [Reply(f"That's a lot of questions at once (my limit is {limit} a minute). "
                           "Give me a minute, then ask again.", quote=True)]
         verdict = await self.matcher.match(text)
+        self.metrics.faq_outcome(verdict.outcome)
         outcome = Outcome.ESCALATE if verdict.outcome is Outcome.OFF_TOPIC else verdict.outcome
         question = Question(
             id=0, person_id=turn.person.id, asked_at=turn.now, text=text,

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from bot.core.faq.matcher import FaqMatcher, Verdict
+from bot.core.ports import Metrics, NoMetrics
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,9 @@ class BackgroundMatcher:
     """A FaqMatcher that lives on its own thread and answers `await match(text)`."""
 
     def __init__(self, build: Callable[[], FaqMatcher],
-                 slow_after: float = SLOW_MATCH_SECONDS, *, eager: bool = True) -> None:
+                 slow_after: float = SLOW_MATCH_SECONDS, *, eager: bool = True,
+                 metrics: Metrics | None = None) -> None:
+        self._metrics = metrics or NoMetrics()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="faq-match")
         self._slow_after = slow_after
         self._make = build
@@ -63,6 +66,7 @@ class BackgroundMatcher:
         started = time.perf_counter()
         verdict = matcher.match(text)
         elapsed = time.perf_counter() - started
+        self._metrics.matched(elapsed)
         if elapsed > self._slow_after:
             log.warning("matching one question took %.1f s (%d characters)", elapsed, len(text))
         return verdict
