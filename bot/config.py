@@ -63,7 +63,7 @@ class Settings(BaseSettings):
 
     @field_validator("http_listen")
     @classmethod
-    def _listen_address(cls, value: str | None) -> str | None:
+    def _http_listen_address(cls, value: str | None) -> str | None:
         if value:
             from bot.web import parse_listen
 
@@ -86,7 +86,7 @@ class Settings(BaseSettings):
 
     @field_validator("telegram_webhook_listen")
     @classmethod
-    def _listen_address(cls, value: str) -> str:
+    def _webhook_listen_address(cls, value: str) -> str:
         from bot.web import parse_listen
 
         try:

@@ -22,10 +22,13 @@ from aiohttp import web
 
 from tests.discord.emulator import DiscordEmulator
 from tests.telegram import updates
+from tests.telegram.balancer import RoundRobin
 from tests.telegram.emulator import TelegramEmulator
 from tests.telegram.updates import JSON, User
 
 TOKEN = "123456:emulated-telegram-token"
+# What the webhook examples use as the bot's public address; `--webhook-to` stands in for the proxy.
+PUBLIC = "https://bot.example.com"
 SAM = User(4242, "Sam", "sam")
 SENDING = ("sendMessage", "sendPhoto", "editMessageText", "editMessageReplyMarkup", "editMessageMedia")
 QUIET = 1.5
@@ -92,8 +95,11 @@ def _labels(params: JSON) -> list[str]:
     return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
 
 
-async def serve(env_file: Path) -> None:
-    """Run both emulators and the control server until SIGTERM or SIGINT."""
+async def serve(env_file: Path, webhook_to: list[str]) -> None:
+    """Run both emulators and the control server until SIGTERM or SIGINT.
+
+    With `webhook_to`, what Telegram would post to PUBLIC goes to those addresses in turn.
+    """
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -104,10 +110,14 @@ async def serve(env_file: Path) -> None:
         telegram.add_chat(SAM.private_chat)
         control = web.Application()
         control.add_routes(Control(telegram).routes())
+        balancer = RoundRobin(webhook_to, echo=False)
+        if webhook_to:
+            control.router.add_post("/webhook/{path:.*}", balancer.handle)
         runner = web.AppRunner(control, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", 0).start()
         control_port = runner.addresses[0][1]
+        telegram.webhook.route(PUBLIC, f"http://127.0.0.1:{control_port}/webhook")
         env_file.write_text(  # noqa: ASYNC240 - a few lines, once, before serving
             f"TELEGRAM_BOT_TOKEN={TOKEN}\n"
             f"TELEGRAM_API_BASE_URL={telegram.base_url}\n"
@@ -117,7 +127,8 @@ async def serve(env_file: Path) -> None:
             f"EMULATOR_CONTROL_URL=http://127.0.0.1:{control_port}\n", encoding="utf-8")
         print(f"emulators ready; settings written to {env_file}", flush=True)
         try:
-            await stop.wait()
+            async with balancer.session_open:
+                await stop.wait()
         finally:
             await runner.cleanup()
             await discord.stop()
@@ -152,12 +163,14 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     serving = commands.add_parser("serve", help="run the emulators until Ctrl-C")
     serving.add_argument("--env-file", type=Path, default=Path("emulators.env"))
+    serving.add_argument("--webhook-to", action="append", default=[], metavar="URL",
+                         help=f"send what Telegram posts to {PUBLIC} here (repeat: in turn)")
     commands.add_parser("say", help="send a message as Sam").add_argument("text")
     commands.add_parser("press", help="press a button as Sam").add_argument("label")
     args = parser.parse_args(argv)
     if args.command == "serve":
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(serve(args.env_file))
+            asyncio.run(serve(args.env_file, args.webhook_to))
         return 0
     body = {"text": args.text} if args.command == "say" else {"label": args.label}
     return asyncio.run(act("/" + args.command, body))

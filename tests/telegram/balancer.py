@@ -17,10 +17,11 @@ FORWARDED = ("Content-Type", SECRET_HEADER)
 
 
 class RoundRobin:
-    """A tiny load balancer: each request to the next backend, then again to the other one."""
+    """A tiny load balancer: each request to the next backend, then (`echo`) again to the other one."""
 
-    def __init__(self, backends: list[str]) -> None:
+    def __init__(self, backends: list[str], *, echo: bool = True) -> None:
         self.backends = backends
+        self.echo = echo
         self.routed: list[tuple[int, int, int]] = []  # (update_id, backend, status)
         self.echoes: list[tuple[int, int, int]] = []  # the same update, sent to the other one
         self._turn = itertools.cycle(range(len(backends)))
@@ -39,12 +40,13 @@ class RoundRobin:
         body = await request.read()
         headers = {name: request.headers[name] for name in FORWARDED if name in request.headers}
         update_id = json.loads(body).get("update_id", 0)
+        path = "/" + request.match_info["path"]  # what follows the proxy's own prefix, if any
         first = next(self._turn)
-        status = await self.forward(first, request.path, body, headers)
+        status = await self.forward(first, path, body, headers)
         self.routed.append((update_id, first, status))
-        if status == 200:
+        if status == 200 and self.echo and len(self.backends) > 1:
             other = (first + 1) % len(self.backends)
-            echo = await self.forward(other, request.path, body, headers)
+            echo = await self.forward(other, path, body, headers)
             self.echoes.append((update_id, other, echo))
         return web.Response(status=status)
 
