@@ -126,8 +126,8 @@ class DiscordEmulator:
         """Return the gateway websocket URL."""
         return f"ws://127.0.0.1:{self.port}/gateway"
 
-    async def start(self) -> None:
-        """Listen on a free loopback port."""
+    async def start(self, port: int = 0) -> None:
+        """Listen on a loopback port (a free one by default)."""
         # Room for uploads over the platforms' limits, so the limits are what refuses them.
         app = web.Application(
             client_max_size=64 * 1024 * 1024,
@@ -137,7 +137,7 @@ class DiscordEmulator:
         app.router.add_route("*", "/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        await web.TCPSite(self._runner, "127.0.0.1", port).start()
         self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
