@@ -111,15 +111,17 @@ class DiscordAdapter:
         try:
             await self.client.login(self._token)
         except discord.LoginFailure:
-            await self.stop()
             raise BadToken("Discord refused the bot token; check DISCORD_BOT_TOKEN") from None
         except (aiohttp.ClientError, OSError) as exc:
-            await self.stop()
             raise BadToken(f"cannot reach the Discord API at {self._api_base}: {exc}") from None
 
     async def start(self) -> None:
         """Log in, sync the slash commands if they changed (shard 0's process), and connect."""
-        await self._log_in()
+        try:
+            await self._log_in()
+        except BadToken:
+            await self.stop()
+            raise
         if self.syncs_commands:
             try:
                 self.commands_synced = await sync_if_changed(self.client.tree, self.guild_id)  # type: ignore[attr-defined]
@@ -178,7 +180,7 @@ class DiscordAdapter:
         return self.shards is not None and self.client.is_closed() and not self._stopping
 
     async def failed(self) -> BadToken:
-        """Return once Discord closes the gateway for a refused token (4004) while running."""
+        """Return once Discord refuses the token (4004) while running, or a new login fails."""
         never: asyncio.Future[BadToken] = asyncio.get_running_loop().create_future()
         connection = self._connection
         if connection is not None:
@@ -187,6 +189,8 @@ class DiscordAdapter:
             error = connection.exception() if connection.done() else None
             if isinstance(error, discord.ConnectionClosed) and error.code == TOKEN_REFUSED:
                 return BadToken("Discord refused the bot token; check DISCORD_BOT_TOKEN")
+            if isinstance(error, BadToken):  # a sharded client could not log in again
+                return error
         return await never  # closed on purpose: the stop path is running
 
     async def quiesce(self, grace: float) -> None:
@@ -218,7 +222,7 @@ class DiscordAdapter:
     async def _interaction_origin(self, interaction: discord.Interaction) -> Origin:
         message = interaction.message
         return await self._origin(interaction.user, interaction.channel, interaction.channel_id,
-                            message.id if message is not None else None)
+                                  message.id if message is not None else None)
 
     # -- interactions ---------------------------------------------------------------------------
 
