@@ -20,6 +20,7 @@ from bot.core.ports import Clock, SystemClock
 from bot.core.questions.matching import BackgroundMatcher
 from bot.delivery import Router
 from bot.storage.migrations import MigrationError
+from bot.storage.sender import SenderLock, sender_lock_for
 from bot.storage.store import Store
 
 
@@ -33,13 +34,16 @@ class Runtime:
     clockwork: Clockwork
     core: Conversation
     matcher: BackgroundMatcher
+    sender: SenderLock
 
     async def stop_sending(self, grace: float) -> None:
         """Claim nothing new; give the sweep in flight `grace` seconds, then hold back the rest.
 
-        What the sweep has not sent by then is released, so it goes out after the restart.
+        What the sweep has not sent by then is released, so it goes out after the restart
+        (or from another process, which may take over the sending as soon as this one lets go).
         """
         await self.clockwork.stop(grace, cut=self.router.hold)
+        await self.sender.release()
 
     async def close(self) -> None:
         """Stop the clock (releasing what a sweep cut short), the matching thread and the database."""
@@ -66,7 +70,8 @@ async def build_runtime(
     """
     content = load_content(content_dir)
     store = await Store.open(database_url, pool_size=pool_size)
-    router, clockwork = Router(), Clockwork(sweep_every)
+    sender = sender_lock_for(database_url)
+    router, clockwork = Router(), Clockwork(sweep_every, leads=sender.held)
     matcher = BackgroundMatcher(lambda: FaqMatcher(
         content.faq, examples=content.examples, vocabulary=Vocabulary.build(content.triage)),
         eager=answers)
@@ -75,7 +80,8 @@ async def build_runtime(
         matcher=matcher, wakeup=clockwork, config=config,
     )
     core = Conversation(services, extra=features)
-    clockwork.attach(core.sweep)
+    clockwork.attach(core.sweep_timers)
+    clockwork.attach(core.nudges.sweep, sender_only=True)
     router.on_unreachable.append(core.nudges.unreachable)
     try:
         await core.nudges.mark_lost()
@@ -83,7 +89,7 @@ async def build_runtime(
         matcher.close()
         await store.close()
         raise
-    return Runtime(store, content, router, clockwork, core, matcher)
+    return Runtime(store, content, router, clockwork, core, matcher, sender)
 
 
 async def open_or_explain(settings: Settings, **overrides: object) -> Runtime | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -12,25 +13,39 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 log = logging.getLogger(__name__)
 
 Sweep = Callable[[], Awaitable[int]]
+# Whether this process is the one that sends the scheduled nudges (see bot/storage/sender.py).
+Leads = Callable[[], Awaitable[bool]]
 SWEEP_EVERY = timedelta(seconds=20)
 # After the grace, how long a sweep told to stop has to record its outcomes and release claims.
 CUT_SETTLE = 2.0
 
 
-class Clockwork:
-    """Run the core's sweep on a schedule; the database, not this object, holds what is due."""
+async def always() -> bool:
+    """Lead always: one process on its own."""
+    return True
 
-    def __init__(self, every: timedelta = SWEEP_EVERY) -> None:
+
+@dataclass(frozen=True)
+class _Attached:
+    sweep: Sweep
+    sender_only: bool
+
+
+class Clockwork:
+    """Run the core's sweeps on a schedule; the database, not this object, holds what is due."""
+
+    def __init__(self, every: timedelta = SWEEP_EVERY, *, leads: Leads = always) -> None:
         self.every = every
-        self.sweeps: list[Sweep] = []
+        self.leads = leads
+        self.sweeps: list[_Attached] = []
         self.scheduler: AsyncIOScheduler | None = None
         self._running = 0
         self._idle = asyncio.Event()
         self._idle.set()
 
-    def attach(self, sweep: Sweep) -> None:
-        """Add a sweep to run on every tick."""
-        self.sweeps.append(sweep)
+    def attach(self, sweep: Sweep, *, sender_only: bool = False) -> None:
+        """Add a sweep to run on every tick; a `sender_only` one only while this process leads."""
+        self.sweeps.append(_Attached(sweep, sender_only))
 
     async def tick(self) -> int:
         """Run every sweep once; one failing sweep does not stop the others."""
@@ -38,9 +53,14 @@ class Clockwork:
         self._idle.clear()
         fired = 0
         try:
-            for sweep in self.sweeps:
+            leading: bool | None = None
+            for attached in self.sweeps:
                 try:
-                    fired += await sweep()
+                    if attached.sender_only:
+                        leading = await self.leads() if leading is None else leading
+                        if not leading:
+                            continue
+                    fired += await attached.sweep()
                 except Exception:
                     log.exception("sweep failed; the next tick will retry")
         finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
@@ -11,6 +12,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.core.context import CoreConfig
 from bot.core.events import Identity
+
+# What Telegram accepts as a webhook's secret_token.
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -29,6 +33,10 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
+    # Telegram webhooks: setting the URL switches from long polling to webhooks.
+    telegram_webhook_url: str | None = None
+    telegram_webhook_listen: str = "127.0.0.1:8443"
+    telegram_webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
 
     discord_bot_token: SecretStr | None = None
     discord_api_base_url: str = "https://discord.com/api/v10"
@@ -58,6 +66,37 @@ class Settings(BaseSettings):
     def _coach_ids_parse(cls, value: str) -> str:
         for key in filter(None, (part.strip() for part in value.split(","))):
             Identity.parse(key)
+        return value
+
+    @field_validator("telegram_webhook_url")
+    @classmethod
+    def _https_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("https://"):
+            raise ValueError(f"must be the public https:// address Telegram posts to, not {value!r}")
+        return value
+
+    @field_validator("telegram_webhook_listen")
+    @classmethod
+    def _listen_address(cls, value: str) -> str:
+        from bot.web import parse_listen
+
+        try:
+            parse_listen(value, setting="TELEGRAM_WEBHOOK_LISTEN")
+        except ValueError:
+            raise ValueError(f"must look like 0.0.0.0:8443 (host:port), not {value!r}") from None
+        return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is None:
+            if info.data.get("telegram_webhook_url"):
+                raise ValueError(
+                    "must be set when TELEGRAM_WEBHOOK_URL is (1-256 characters of A-Z, a-z, 0-9, "
+                    "_ and -; for example the output of: openssl rand -hex 32)")
+            return None
+        if not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters, only A-Z, a-z, 0-9, _ and - (Telegram's rule)")
         return value
 
     @field_validator("discord_shard_ids")
@@ -101,5 +140,5 @@ class Settings(BaseSettings):
 
     def secrets(self) -> list[str]:
         """Return the secret values, so log output can be scrubbed of them."""
-        tokens = (self.telegram_bot_token, self.discord_bot_token)
+        tokens = (self.telegram_bot_token, self.discord_bot_token, self.telegram_webhook_secret)
         return [token.get_secret_value() for token in tokens if token]

@@ -50,3 +50,30 @@ async def test_a_failing_sweep_does_not_stop_the_others() -> None:
     clock.attach(broken)
     clock.attach(fine)
     assert await clock.tick() == 2 and ran == [1]
+
+
+async def test_sender_only_sweeps_run_only_while_this_process_leads() -> None:
+    ran: list[str] = []
+    leading = [False]
+
+    async def leads() -> bool:
+        ran.append("asked")
+        return leading[0]
+
+    async def timers() -> int:
+        ran.append("timers")
+        return 1
+
+    async def nudges() -> int:
+        ran.append("nudges")
+        return 5
+
+    clock = Clockwork(every=timedelta(seconds=30), leads=leads)
+    clock.attach(timers)
+    clock.attach(nudges, sender_only=True)
+    assert await clock.tick() == 1
+    assert ran == ["timers", "asked"]
+    leading[0] = True
+    ran.clear()
+    assert await clock.tick() == 6
+    assert ran == ["timers", "asked", "nudges"]

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 # `make run` and `make test` would start the bot for good, or this suite again; `content
 # vectors` rewrites the shipped file (tests/core/faq/test_shipped_vectors.py checks it); a
-# worker needs a Telegram token (tests/telegram/test_workers_postgres.py runs workers).
+# worker needs a Telegram token (tests/telegram/test_sender_postgres.py runs two).
 NOT_RUN_HERE = ("make ", ".venv/bin/herocoach content vectors", ".venv/bin/herocoach content render",
                 ".venv/bin/herocoach worker")
 

@@ -11,6 +11,13 @@ class BadToken(Exception):  # noqa: N818 - reads as the condition it reports
     """The platform refused the bot's token; the message names the platform, never the token."""
 
 
+class BadSetting(BadToken):
+    """A setting the platform or this host refused (a webhook URL, an address to listen on).
+
+    Reported like a refused token: one line naming the setting, and exit code 2.
+    """
+
+
 class PlatformAdapter(Protocol):
     """An adapter holds the core (through the runtime) and is the delivery path for its platform."""
 

@@ -48,7 +48,8 @@ def _settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+            f"{'.'.join(str(p) for p in err['loc']).upper()}: "
+            f"{err['msg'].removeprefix('Value error, ')}" for err in exc.errors()
         )
         print(f"herocoach: bad configuration: {problems}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -228,6 +228,13 @@ class Conversation:
 
     async def sweep(self) -> int:
         """Claim and fire due timers, then claim and send due nudges; return how many."""
+        return await self.sweep_timers() + await self.nudges.sweep()
+
+    async def sweep_timers(self) -> int:
+        """Claim and fire due timers (a hold's end, a snooze); return how many.
+
+        Any process may fire these: each answers one person who is using the bot right now.
+        """
         fired = 0
         while True:
             # Claimed (fired_at set) and committed before any fires: a crash loses at most
@@ -237,4 +244,4 @@ class Conversation:
                 await self.fire(timer)
             fired += len(claimed)
             if len(claimed) < TIMER_BATCH:
-                return fired + await self.nudges.sweep()
+                return fired

@@ -262,6 +262,18 @@ class UploadsRepository(Protocol):
         ...
 
 
+class SeenUpdatesRepository(Protocol):
+    """The ids of updates a platform pushed to us, so one pushed twice is handled once."""
+
+    async def first_time(self, platform: str, update_id: int, now: datetime) -> bool:
+        """Record the update and return True, or return False when it was recorded before."""
+        ...
+
+    async def prune(self, before: datetime) -> int:
+        """Forget the ids recorded before a moment; return how many were forgotten."""
+        ...
+
+
 class Storage(Protocol):
     """Everything the core stores, one repository per feature."""
 
@@ -271,6 +283,7 @@ class Storage(Protocol):
     timers: TimersRepository
     schedules: SchedulesRepository
     uploads: UploadsRepository
+    seen_updates: SeenUpdatesRepository
 
     async def close(self) -> None:
         """Release the connections."""

@@ -12,6 +12,7 @@ from bot.core.models import HeroSession, HeroState, Person, Question, Timer
 from bot.storage.base import Base
 from bot.storage.private_chats import PrivateChats
 from bot.storage.schedules import Schedules
+from bot.storage.seen import SeenUpdates
 from bot.storage.sql import Database, Row
 from bot.storage.uploads import Uploads
 from bot.storage.urls import POSTGRESQL, parse_database_url
@@ -386,6 +387,7 @@ class Store:
         self.uploads = Uploads(db)
         self.private_chats = PrivateChats(db)
         self.schedules = Schedules(db)
+        self.seen_updates = SeenUpdates(db)
 
     @classmethod
     async def open(cls, database_url: str, migrations: Path | None = None, pool_size: int = 10) -> Store:

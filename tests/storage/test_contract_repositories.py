@@ -1,7 +1,8 @@
-"""The repositories' contract on SQLite and a real PostgreSQL: notices, timers, logs, uploads, forget."""
+"""The repositories' contract on SQLite and a real PostgreSQL: notices, timers, uploads, forget, more."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time, timedelta
 
@@ -97,6 +98,23 @@ async def test_an_upload_is_stored_replaced_and_dropped(store: Store) -> None:
     await store.uploads.drop("telegram", "high-ab12")
     assert await store.uploads.get("telegram", "high-ab12") is None
     assert await store.uploads.get("discord", "high-ab12") == ("https://cdn.example/a.png", NOW)
+
+
+async def test_an_update_is_taken_in_once_and_old_ids_are_pruned(store: Store) -> None:
+    big = 2**40  # Telegram's update ids fit in 52 bits
+    assert await store.seen_updates.first_time("telegram", big, NOW)
+    assert not await store.seen_updates.first_time("telegram", big, NOW + timedelta(minutes=1))
+    assert await store.seen_updates.first_time("discord", big, NOW)
+    assert await store.seen_updates.first_time("telegram", 7, NOW + timedelta(hours=25))
+    assert await store.seen_updates.prune(NOW + timedelta(hours=1)) == 2
+    assert await store.seen_updates.first_time("telegram", big, NOW + timedelta(hours=25))
+    assert not await store.seen_updates.first_time("telegram", 7, NOW + timedelta(hours=26))
+
+
+async def test_an_update_taken_in_at_once_by_many_is_first_for_one(store: Store) -> None:
+    firsts = await asyncio.gather(*(store.seen_updates.first_time("telegram", 42, NOW)
+                                    for _ in range(8)))
+    assert sorted(firsts) == [False] * 7 + [True]
 
 
 async def test_forget_leaves_no_row_about_the_person_in_any_table(store: Store) -> None:

@@ -21,6 +21,7 @@ from tests.specs.violations import Violations
 from tests.telegram.contract import checked_against_spec
 from tests.telegram.photos import PhotoStore, Upload, check_caption, sizes
 from tests.telegram.polling import PollConflict, UpdateQueue
+from tests.telegram.ratecap import RateCap
 from tests.telegram.updates import JSON, User, now
 from tests.telegram.validation import (
     CHAT_ACTIONS,
@@ -29,11 +30,13 @@ from tests.telegram.validation import (
     check_markup,
     check_text,
 )
+from tests.telegram.webhooks import WEBHOOK_ACTIVE, WebhookPusher
 
 # Form fields that stay strings even when they look like JSON (a text of "42" is not a number).
 _STRING_FIELDS = frozenset(
     {"text", "caption", "parse_mode", "callback_query_id", "inline_message_id", "action", "url"}
     | {"language_code", "business_connection_id", "message_effect_id", "data"}
+    | {"secret_token", "ip_address"}
 )
 # Methods that act on a chat, so a blocked chat answers 403 to them.
 _CHAT_METHODS = frozenset(
@@ -99,13 +102,15 @@ async def _read_params(request: web.Request) -> JSON:
 class TelegramEmulator:
     """Serve the Bot API on 127.0.0.1 for one valid ``token`` (an async context manager)."""
 
-    def __init__(self, token: str, *, bot: User | None = None, max_poll_wait: float = 1.0) -> None:
+    def __init__(self, token: str, *, bot: User | None = None, max_poll_wait: float = 1.0,
+                 port: int = 0) -> None:
         self.token = token
         self.bot = bot or User(7_000_000_001, "HeroCoach", "herocoach_bot", is_bot=True)
         self.calls: list[Call] = []
         self.commands: dict[tuple[str, str], list[JSON]] = {}
-        self.port = 0
+        self.port = port
         self.update_queue = UpdateQueue(max_poll_wait)
+        self.webhook = WebhookPusher(self.update_queue)
         self.photos = PhotoStore()
         self.violations = Violations("Telegram")
         self._chats: dict[int | str, JSON] = {}
@@ -114,12 +119,14 @@ class TelegramEmulator:
         self._open_queries: set[str] = set()
         self._faults: list[_Fault] = []
         self._blocked: dict[int | str, str] = {}
+        self.rate_cap: RateCap | None = None
         self._call_arrived = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         handlers: dict[str, Callable[[JSON], Awaitable[Any]]] = {
             "getMe": self._get_me,
             "logOut": self._true,
             "close": self._true,
+            "setWebhook": self._set_webhook,
             "deleteWebhook": self._delete_webhook,
             "getWebhookInfo": self._get_webhook_info,
             "getUpdates": self._get_updates,
@@ -152,7 +159,7 @@ class TelegramEmulator:
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
         self.port = self._runner.addresses[0][1]
         return self
 
@@ -163,6 +170,7 @@ class TelegramEmulator:
         traceback: TracebackType | None,
     ) -> None:
         self.update_queue.close()
+        await self.webhook.close()
         if self._runner is not None:
             await self._runner.cleanup()
         self.violations.assert_none()
@@ -173,8 +181,11 @@ class TelegramEmulator:
         """Make ``chat`` known, as if the user had started the bot (injecting does this too)."""
         self._chats[chat["id"]] = chat
 
-    def inject(self, update: JSON) -> JSON:
-        """Queue an update for getUpdates and return it with its update_id and message ids."""
+    def inject(self, update: JSON, *, queue: bool = True) -> JSON:
+        """Queue an update for getUpdates (or the webhook) and return it with its ids.
+
+        With ``queue`` off it is numbered and known, but left for the test to POST itself.
+        """
         update = dict(update)
         for kind in ("message", "edited_message", "channel_post", "edited_channel_post"):
             if kind in update:
@@ -184,7 +195,7 @@ class TelegramEmulator:
             self.add_chat(update["callback_query"]["message"]["chat"])
         if "my_chat_member" in update:
             self._membership_changed(update["my_chat_member"])
-        return self.update_queue.put(update)
+        return self.update_queue.put(update) if queue else self.update_queue.number(update)
 
     def fail_next(
         self,
@@ -208,6 +219,11 @@ class TelegramEmulator:
         self.fail_next(
             method, 429, description, times=times, chat_id=chat_id, retry_after=retry_after
         )
+
+    def cap_rate(self, per_second: float = 30) -> RateCap:
+        """From now on refuse (429, retry after 1 s) message calls beyond `per_second` a second."""
+        self.rate_cap = RateCap(per_second)
+        return self.rate_cap
 
     def bad_request(
         self, method: str, description: str, *, times: int = 1, chat_id: int | str | None = None
@@ -275,6 +291,8 @@ class TelegramEmulator:
         self.calls.append(Call(name, params))
         async with self._call_arrived:
             self._call_arrived.notify_all()
+        if self.rate_cap is not None and not self.rate_cap.admit(name):
+            return self._error(ApiError(429, "Too Many Requests: retry after 1", retry_after=1))
         try:
             self._check_faults(name, params)
             result = await handler(params)
@@ -369,16 +387,20 @@ class TelegramEmulator:
         me = {**self.bot.to_dict(), "can_join_groups": True, "can_connect_to_business": False}
         return me | dict.fromkeys(flags, False)
 
+    async def _set_webhook(self, params: JSON) -> bool:
+        self.webhook.set(params)
+        return True
+
     async def _delete_webhook(self, params: JSON) -> bool:
-        if params.get("drop_pending_updates"):
-            self.update_queue.clear()
+        self.webhook.delete(drop_pending=bool(params.get("drop_pending_updates")))
         return True
 
     async def _get_webhook_info(self, params: JSON) -> JSON:
-        pending = self.update_queue.pending
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": pending}
+        return self.webhook.info()
 
     async def _get_updates(self, params: JSON) -> list[JSON]:
+        if self.webhook.active:
+            raise ApiError(409, WEBHOOK_ACTIVE)
         try:
             return await self.update_queue.get(params)
         except PollConflict:

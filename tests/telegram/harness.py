@@ -16,6 +16,7 @@ from bot.core.context import CoreConfig
 from bot.core.events import Identity
 from bot.core.features import Feature
 from bot.core.ports import ManualClock
+from bot.web import WebServer
 from tests.telegram import updates
 from tests.telegram.emulator import TelegramEmulator
 from tests.telegram.updates import JSON, User
@@ -27,6 +28,10 @@ BOB = User(1002, "Bob")
 COACH = User(1003, "Coach", "coach")
 SYNC = User(1999, "Sync")
 GROUP = updates.group(-1001234567890, "Mobility crew")
+# The public address Telegram posts to; the emulator routes it to the bot's loopback port.
+PUBLIC = "https://bot.example.com"
+WEBHOOK_URL = f"{PUBLIC}/telegram/webhook"
+SECRET = "webhook-Secret_0123456789"
 
 
 @dataclass
@@ -73,8 +78,13 @@ class TelegramBot:
         self.say(SYNC, "/help")
         await self.sent(SYNC.id, mark)
         async with asyncio.timeout(5):
-            while self.adapter.poller.handling:  # noqa: ASYNC110 - a test-only wait on a count
+            while self.handling():  # noqa: ASYNC110 - a test-only wait on a count
                 await asyncio.sleep(0.01)
+
+    def handling(self) -> int:
+        """Return how many updates the bot has taken in and not yet handled."""
+        webhook = self.adapter.webhook
+        return self.adapter.poller.handling + (webhook.handling if webhook is not None else 0)
 
     def keyboard(self, chat_id: int) -> JSON:
         """Return the latest bot message in a chat that carries buttons."""
@@ -126,19 +136,32 @@ def labels(message: JSON) -> list[list[str]]:
     return [[button["text"] for button in row] for row in keyboard]
 
 
-def settings_for(emulator: TelegramEmulator, token: str = TOKEN) -> Settings:
+def settings_for(emulator: TelegramEmulator, token: str = TOKEN, **extra: object) -> Settings:
     """Return settings that point the adapter at the emulator and ignore any .env."""
     return Settings(
         _env_file=None, telegram_bot_token=token, telegram_api_base_url=emulator.base_url,
+        **extra,
     )
+
+
+def webhook_settings(emulator: TelegramEmulator, port: int) -> dict[str, str]:
+    """Return the webhook settings for a bot listening on `port`, routed there by the emulator."""
+    emulator.webhook.route(PUBLIC, f"http://127.0.0.1:{port}")
+    return {"telegram_webhook_url": WEBHOOK_URL, "telegram_webhook_secret": SECRET,
+            "telegram_webhook_listen": f"127.0.0.1:{port}"}
 
 
 @contextlib.asynccontextmanager
 async def running_bot(
     tmp_path: Path, *, polling: bool = True, database_url: str | None = None,
-    features: tuple[Feature, ...] = (),
+    features: tuple[Feature, ...] = (), webhook_port: int | None = None,
+    web: WebServer | None = None,
 ) -> AsyncIterator[TelegramBot]:
-    """Run the bot on a fresh emulator (on a new SQLite file unless given a database) until the end."""
+    """Run the bot on a fresh emulator (on a new SQLite file unless given a database) until the end.
+
+    With `webhook_port` the bot takes updates on a webhook served there instead of polling
+    (on `web`, a server shared with other routes that the test starts, when given).
+    """
     clock = ManualClock(START)
     config = CoreConfig(coach_ids=frozenset({f"telegram:{COACH.id}"}), default_timezone="UTC")
     async with TelegramEmulator(TOKEN) as emulator:
@@ -146,7 +169,8 @@ async def running_bot(
             database_url=database_url or f"sqlite:///{tmp_path / 'bot.db'}", config=config,
             clock=clock, features=features,
         )
-        adapter = TelegramAdapter(runtime, settings_for(emulator), poll_timeout=1)
+        extra = webhook_settings(emulator, webhook_port) if webhook_port else {}
+        adapter = TelegramAdapter(runtime, settings_for(emulator, **extra), poll_timeout=1, web=web)
         bot = TelegramBot(emulator, adapter, runtime, clock)
 
         async def record(identity: Identity, detail: str) -> None:

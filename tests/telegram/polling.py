@@ -32,13 +32,44 @@ class UpdateQueue:
         """Return how many updates wait to be confirmed."""
         return len(self._updates)
 
-    def put(self, update: JSON) -> JSON:
-        """Number ``update`` and queue it, waking a waiting long poll."""
+    def number(self, update: JSON) -> JSON:
+        """Return ``update`` with the next update_id, without queueing it."""
         update = {**update, "update_id": self._next_id}
         self._next_id += 1
+        return update
+
+    def put(self, update: JSON) -> JSON:
+        """Number ``update`` and queue it, waking a waiting long poll."""
+        update = self.number(update)
         self._updates.append(update)
         self._arrived.set()
         return update
+
+    @property
+    def allowed(self) -> list[str]:
+        """Return the update kinds last asked for (empty: Telegram's default set)."""
+        return self._allowed
+
+    def allow(self, kinds: list[str]) -> None:
+        """Deliver only these kinds from now on (allowed_updates of getUpdates or setWebhook)."""
+        self._allowed = kinds
+
+    def wake(self) -> None:
+        """Wake whoever waits for updates (a webhook was set: the pusher looks again)."""
+        self._arrived.set()
+
+    async def first(self) -> JSON:
+        """Wait for the oldest pending update the bot wants, and return it (still pending)."""
+        while True:
+            ready = [update for update in self._updates if self._wanted(update)]
+            if ready:
+                return ready[0]
+            self._arrived.clear()
+            await self._arrived.wait()
+
+    def confirm(self, update_id: int) -> None:
+        """Drop one delivered update (a webhook answered it)."""
+        self._updates = [update for update in self._updates if update["update_id"] != update_id]
 
     def clear(self) -> None:
         """Drop every pending update (deleteWebhook with drop_pending_updates)."""
@@ -63,7 +94,7 @@ class UpdateQueue:
         offset = int(params.get("offset") or 0)
         limit = min(max(int(params.get("limit") or 100), 1), 100)
         if isinstance(params.get("allowed_updates"), list):
-            self._allowed = params["allowed_updates"]
+            self.allow(params["allowed_updates"])
         if offset > 0:
             self._updates = [update for update in self._updates if update["update_id"] >= offset]
         elif offset < 0:

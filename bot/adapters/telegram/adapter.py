@@ -1,4 +1,4 @@
-"""The Telegram adapter: long polling with python-telegram-bot, replies and DMs through one path."""
+"""The Telegram adapter: long polling or a webhook with python-telegram-bot, replies and DMs out."""
 
 from __future__ import annotations
 
@@ -6,9 +6,6 @@ import asyncio
 import logging
 
 from telegram import (
-    BotCommand,
-    BotCommandScopeAllGroupChats,
-    BotCommandScopeChat,
     CallbackQuery,
     InlineKeyboardMarkup,
     Message,
@@ -38,10 +35,13 @@ from telegram.request import HTTPXRequest
 
 from bot.adapters.base import BadToken
 from bot.adapters.telegram import render, translate
+from bot.adapters.telegram.lanes import kind_of
 from bot.adapters.telegram.limits import Patience, SendingStopped
+from bot.adapters.telegram.menu import register_commands
 from bot.adapters.telegram.photos import Photos, fits_caption
-from bot.adapters.telegram.polling import Poller, PollingBot, kind_of
+from bot.adapters.telegram.polling import Poller, PollingBot
 from bot.adapters.telegram.translate import PLATFORM, Skip
+from bot.adapters.telegram.webhook import WebhookReceiver
 from bot.app import Runtime
 from bot.config import Settings
 from bot.core.events import (
@@ -49,7 +49,6 @@ from bot.core.events import (
     Command,
     DeliveryResult,
     DeliveryStatus,
-    Identity,
     Image,
     InboundEvent,
     Origin,
@@ -58,6 +57,7 @@ from bot.core.events import (
 )
 from bot.core.features import Registry
 from bot.logs import RedactSecrets
+from bot.web import WebServer, parse_listen
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +109,9 @@ class TelegramAdapter:
 
     platform = PLATFORM
 
-    def __init__(self, runtime: Runtime, settings: Settings, *, poll_timeout: int = 30) -> None:
+    def __init__(self, runtime: Runtime, settings: Settings, *, poll_timeout: int = 30,
+                 web: WebServer | None = None) -> None:
+        """Poll, or with TELEGRAM_WEBHOOK_URL serve a webhook (on `web` when a server is shared)."""
         if settings.telegram_bot_token is None:
             raise ValueError("TELEGRAM_BOT_TOKEN is not set")
         token = settings.telegram_bot_token.get_secret_value()
@@ -134,6 +136,14 @@ class TelegramAdapter:
             self.application, bot, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES,
             on_fatal=self._token_refused,
         )
+        self.webhook: WebhookReceiver | None = None
+        if settings.telegram_webhook_url and settings.telegram_webhook_secret:
+            self.webhook = WebhookReceiver(
+                self.application, bot, url=settings.telegram_webhook_url,
+                secret=settings.telegram_webhook_secret.get_secret_value(),
+                listen=parse_listen(settings.telegram_webhook_listen, setting="TELEGRAM_WEBHOOK_LISTEN"),
+                allowed_updates=ALLOWED_UPDATES, seen=runtime.store.seen_updates,
+                clock=runtime.core.clock, server=web)
         self._failure: asyncio.Future[BadToken] | None = None
         self.application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self._on_message))
         self.application.add_handler(CallbackQueryHandler(self._on_press))
@@ -163,14 +173,17 @@ class TelegramAdapter:
             raise BadToken(
                 f"cannot reach the Telegram Bot API at {self.base_url}: {detail}"
             ) from None
-        await self._register_commands()
+        await register_commands(self.application.bot, self.runtime.core)
         await self.application.start()
         log.info("telegram connected as @%s", self.me.username)
 
     async def start(self) -> None:
-        """Connect and start long polling; raise BadToken when the token is refused."""
+        """Connect and start polling or serve the webhook; raise BadToken when the token is refused."""
         await self.connect()
-        self.poller.start()
+        if self.webhook is not None:
+            await self.webhook.start()
+        else:
+            self.poller.start()
 
     async def failed(self) -> BadToken:
         """Wait until Telegram refuses the token while running, and return why."""
@@ -188,10 +201,12 @@ class TelegramAdapter:
 
     async def quiesce(self, grace: float) -> None:
         """Take no new updates; let those being handled finish (up to `grace` s) and confirm them."""
-        await self.poller.stop(grace)
+        await (self.webhook.quiesce(grace) if self.webhook is not None else self.poller.stop(grace))
 
     async def stop(self) -> None:
         """Stop taking updates, let running handlers finish, and close the HTTP clients."""
+        if self.webhook is not None:
+            await self.webhook.close()
         await self.poller.stop(0)
         app = self.application
         if app.running:
@@ -199,29 +214,6 @@ class TelegramAdapter:
         await app.shutdown()
         for name in URL_LOGGERS:
             logging.getLogger(name).removeFilter(self._redact)
-
-    async def _register_commands(self) -> None:
-        """Fill the command menu: everyone's commands, a short group list, and coaches' extras."""
-        features = self.runtime.core.features
-        everyone = [BotCommand(spec.name, spec.description) for spec in features.listed()]
-        in_groups = [BotCommand(spec.name, spec.description)
-                     for spec in features.listed(groups=True)]
-        coach = [BotCommand(spec.name, spec.description) for spec in features.listed(coach=True)]
-        bot = self.application.bot
-        try:
-            await bot.set_my_commands(everyone)
-            await bot.set_my_commands(in_groups, scope=BotCommandScopeAllGroupChats())
-        except TelegramError as exc:
-            log.warning("could not set the command menu: %s", exc.message)
-        for key in sorted(self.runtime.core.config.coach_ids):
-            coach_id = Identity.parse(key)
-            if coach_id.platform != PLATFORM or not coach_id.user_id.isdigit():
-                continue
-            try:
-                await bot.set_my_commands(coach, scope=BotCommandScopeChat(int(coach_id.user_id)))
-            except TelegramError as exc:
-                # Usually "chat not found": the coach hasn't opened the bot yet.
-                log.info("coach menu for %s not set: %s", key, exc.message)
 
     # --- sending ------------------------------------------------------------------------------
 

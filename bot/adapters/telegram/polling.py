@@ -19,6 +19,7 @@ from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application, ExtBot
 
+from bot.adapters.telegram.lanes import Lanes, kind_of
 from bot.adapters.telegram.limits import retry_seconds
 
 log = logging.getLogger(__name__)
@@ -46,20 +47,6 @@ class PollingBot(ExtBot):
         return list(result) if isinstance(result, list) else []
 
 
-def kind_of(update: JSON) -> str:
-    """Name an update's kind ("message", "callback_query", ...) without reading its content."""
-    return next((key for key in update if key != "update_id"), "empty")
-
-
-def lane_of(update: Update) -> str:
-    """Return the key whose updates must be handled in order: the chat, else the user."""
-    if update.effective_chat is not None:
-        return f"chat:{update.effective_chat.id}"
-    if update.effective_user is not None:
-        return f"user:{update.effective_user.id}"
-    return "other"
-
-
 class Poller:
     """Fetch updates, hand each to its chat's lane, and confirm only the handled ones."""
 
@@ -75,8 +62,8 @@ class Poller:
         self._pending: set[int] = set()  # fetched, not yet handled
         self._done: set[int] = set()  # handled, but a newer pending one keeps them unconfirmed
         self._next = 0  # one past the newest update seen
-        self._lanes: dict[str, list[Update]] = {}
-        self._workers: set[asyncio.Task[None]] = set()
+        self._lanes = Lanes(application, self._finish)
+        self._webhook_removed = False
         self._progress = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -104,14 +91,10 @@ class Poller:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        if self._workers:
-            _, late = await asyncio.wait(self._workers, timeout=grace)
-            if late:
-                # Not confirmed, so Telegram sends these again after the restart.
-                log.warning("stopped while %d chats were still being answered", len(late))
-                for worker in late:
-                    worker.cancel()
-                await asyncio.wait(late)
+        late = await self._lanes.drain(grace)
+        if late:
+            # Not confirmed, so Telegram sends these again after the restart.
+            log.warning("stopped while %d chats were still being answered", late)
         if self._next:
             with contextlib.suppress(TelegramError):
                 await self.bot.raw_updates(self.offset, 1, 0, self.allowed_updates)
@@ -124,6 +107,10 @@ class Poller:
                     await asyncio.wait_for(self._stopping.wait(), backoff)
             busy = bool(self._pending)
             try:
+                if not self._webhook_removed:
+                    # getUpdates is refused while a webhook is set (a webhook-mode run before).
+                    await self.bot.delete_webhook(drop_pending_updates=False)
+                    self._webhook_removed = True
                 batch = await self.bot.raw_updates(
                     self.offset, WINDOW, 0 if busy else self.timeout, self.allowed_updates)
             except InvalidToken as exc:
@@ -191,30 +178,7 @@ class Poller:
             log.debug("the unreadable update %s", update_id, exc_info=exc)
             return
         self._pending.add(update_id)
-        lane = self._lanes.get(lane_of(update))
-        if lane is not None:
-            lane.append(update)
-            return
-        key = lane_of(update)
-        self._lanes[key] = [update]
-        worker = asyncio.create_task(self._work(key), name=f"telegram-{key}")
-        self._workers.add(worker)
-        worker.add_done_callback(self._workers.discard)
-
-    async def _work(self, key: str) -> None:
-        lane = self._lanes[key]
-        try:
-            while lane:
-                update = lane[0]
-                try:
-                    await self.application.process_update(update)
-                except Exception as exc:
-                    log.warning("telegram update %s (%s) failed: %s", update.update_id,
-                                kind_of(update.to_dict()), type(exc).__name__)
-                lane.pop(0)
-                self._finish(update.update_id)
-        finally:
-            del self._lanes[key]
+        self._lanes.add(update)
 
     def _finish(self, update_id: int) -> None:
         self._pending.discard(update_id)

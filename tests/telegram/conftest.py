@@ -1,0 +1,5 @@
+"""Fixtures shared by the Telegram tests."""
+
+from tests.telegram.balancer import proxy
+
+__all__ = ["proxy"]
