@@ -1,4 +1,4 @@
--- PostgreSQL twin of ../0005_private_chats.sql: the same table, with times stored as timestamptz.
+-- PostgreSQL twin of ../0006_private_chats.sql: the same table, with times stored as timestamptz.
 CREATE TABLE private_chats (
     platform   text NOT NULL,
     user_id    text NOT NULL,
