@@ -241,6 +241,10 @@ class DiscordEmulator:
         """Make messages to this user's DM channel fail with 403 code 50007."""
         self._blocked_users.add(int(user_id))
 
+    def unblock_dms_from(self, user_id: int) -> None:
+        """Let messages to this user's DM channel through again."""
+        self._blocked_users.discard(int(user_id))
+
     # -- gateway ------------------------------------------------------------------------------
 
     @property

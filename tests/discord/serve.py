@@ -46,7 +46,7 @@ class Terminal:
             return f"  {len(self.emu.calls(method='PUT', path_contains='/commands'))} upload(s)"
         if word in ("block", "unblock"):
             (self.emu.block_dms_from if word == "block"
-             else self.emu._blocked_users.discard)(self.user_id)
+             else self.emu.unblock_dms_from)(self.user_id)
             return f"  user {self.user_id}: DMs {'closed' if word == 'block' else 'open'}"
         if word == "user" and rest.isdigit():
             self.user_id = int(rest)

@@ -108,7 +108,7 @@ async def test_closed_dms_seen_by_one_process_are_told_once_by_the_other(
     assert sum(OPEN_DMS in text for text in first) == 1
     assert not any(OPEN_DMS in text for text in await help_in(emu, zero.channel_id))
 
-    emu._blocked_users.clear()  # they open their DMs and write to the bot (shard 0)
+    emu.unblock_dms_from(MEMBER)  # they open their DMs and write to the bot (shard 0)
     await emu.dispatch_message("hello again", user_id=MEMBER)
     await emu.wait_for(lambda: len(emu.channel_messages(emu.dm_channel_id(MEMBER))) >= 2, 10)
     assert not await one.runtime.store.private_chats.is_closed("discord", str(MEMBER))
