@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     discord_api_base_url: str = "https://discord.com/api/v10"
     discord_gateway_url: str = "wss://gateway.discord.gg"
     discord_guild_id: int | None = None
+    # Sharding: unset runs one gateway connection (no sharding), as a small bot needs.
+    discord_shard_count: int | None = Field(default=None, ge=1, le=16384)
+    discord_shard_ids: str = ""
 
     min_break_minutes: int = Field(default=10, ge=1, le=480)
     sweep_seconds: float = Field(default=20, ge=0.5, le=300)
@@ -107,6 +110,32 @@ class Settings(BaseSettings):
         if not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
             raise ValueError("must be 1-256 characters, only A-Z, a-z, 0-9, _ and - (Telegram's rule)")
         return value
+
+    @field_validator("discord_shard_ids")
+    @classmethod
+    def _shard_ids_parse(cls, value: str, info: ValidationInfo) -> str:
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        if not parts:
+            return ""
+        if not all(part.isdigit() for part in parts):
+            raise ValueError(f"expected shard numbers separated by commas, like 0,1; got {value!r}")
+        count = info.data.get("discord_shard_count")
+        if count is None:
+            raise ValueError("set DISCORD_SHARD_COUNT too (the total number of shards)")
+        too_big = [part for part in parts if int(part) >= count]
+        if too_big:
+            raise ValueError(f"shard {too_big[0]} is not below DISCORD_SHARD_COUNT={count}; "
+                             f"shards are numbered 0 to {count - 1}")
+        if len(set(map(int, parts))) != len(parts):
+            raise ValueError(f"a shard is listed twice in {value!r}")
+        return ",".join(parts)
+
+    def discord_shards(self) -> tuple[int, list[int]] | None:
+        """Return (shard count, this process's shard ids), or None when not sharding."""
+        if self.discord_shard_count is None:
+            return None
+        ids = [int(part) for part in self.discord_shard_ids.split(",") if part]
+        return self.discord_shard_count, ids or list(range(self.discord_shard_count))
 
     def coach_identities(self) -> frozenset[str]:
         """Return COACH_IDS as normalised `platform:id` keys."""

@@ -10,6 +10,7 @@ from bot.core.events import Identity
 from bot.core.hero.steps import Ending, Step
 from bot.core.models import HeroSession, HeroState, Person, Question, Timer
 from bot.storage.base import Base
+from bot.storage.private_chats import PrivateChats
 from bot.storage.schedules import Schedules
 from bot.storage.seen import SeenUpdates
 from bot.storage.sql import Database, Row
@@ -81,9 +82,10 @@ class People(Base):
     async def forget(self, person_id: int) -> None:
         """Delete the person and every row about them.
 
-        Rows keyed by the person cascade. A coach is also named by identity: in the notices
-        they were sent about questions, and as who answered a question (the answer stays,
-        since it belongs to the person who asked).
+        Rows keyed by the person cascade. Their private chat (DM channel, closed DMs) is keyed
+        by identity. A coach is also named by identity: in the notices they were sent about
+        questions, and as who answered a question (the answer stays, since it belongs to the
+        person who asked).
         """
         async with self.db.transaction() as tx:
             row = await tx.fetchone("SELECT platform, user_id FROM people WHERE id = ?", (person_id,))
@@ -91,6 +93,8 @@ class People(Base):
                 return
             platform, user_id = row[0], row[1]
             await tx.execute("DELETE FROM question_notices WHERE platform = ? AND coach_id = ?",
+                             (platform, user_id))
+            await tx.execute("DELETE FROM private_chats WHERE platform = ? AND user_id = ?",
                              (platform, user_id))
             await tx.execute("UPDATE questions SET answered_by = NULL WHERE answered_by = ?",
                              (Identity(platform, user_id).key,))
@@ -381,6 +385,7 @@ class Store:
         self.questions = Questions(db)
         self.timers = Timers(db)
         self.uploads = Uploads(db)
+        self.private_chats = PrivateChats(db)
         self.schedules = Schedules(db)
         self.seen_updates = SeenUpdates(db)
 

@@ -99,15 +99,18 @@ def made_by(emu: DiscordEmulator, interaction: JSON) -> list[JSON]:
 class DiscordUser:
     """A Discord user who types slash commands and presses buttons in the emulator."""
 
-    def __init__(self, emu: DiscordEmulator, user_id: int, *, in_guild: bool = True) -> None:
+    def __init__(self, emu: DiscordEmulator, user_id: int, *, in_guild: bool = True,
+                 channel_id: int | None = None) -> None:
         self.emu = emu
         self.user_id = user_id
         self.in_guild = in_guild
+        self.channel_id = channel_id
         self.current: JSON | None = None
 
     async def slash(self, name: str, options: JSON | None = None, *, count: int = 1) -> list[JSON]:
         """Run a command and wait for `count` messages from it; the last one becomes current."""
-        payload = await self.emu.slash(name, options, user_id=self.user_id, in_guild=self.in_guild)
+        payload = await self.emu.slash(name, options, user_id=self.user_id, in_guild=self.in_guild,
+                                       channel_id=self.channel_id)
         messages = await self.emu.wait_for(
             lambda: (made := made_by(self.emu, payload)) and len(made) >= count and made
         )

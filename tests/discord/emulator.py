@@ -10,13 +10,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiohttp
 import discord
 import yarl
 from aiohttp import web
 
 from tests.discord import payloads as p
 from tests.discord.contract import checked_against_spec
+from tests.discord.gateway import Gateway, Session, guild_id_on, shard_of
 from tests.discord.media import Refused, Upload, resolve
 from tests.discord.payloads import EPHEMERAL, JSON, LOADING
 from tests.specs.violations import Violations
@@ -65,7 +65,8 @@ class DiscordEmulator:
     """Serve Discord's REST API under /api/v10 and a gateway at /gateway on 127.0.0.1.
 
     `async with DiscordEmulator() as emu:` starts it and points discord.py at it (restored on
-    exit). It has one guild (`guild_id`) with one text channel (`channel_id`).
+    exit). It has one guild (`guild_id`) with one text channel (`channel_id`); `add_guild` adds
+    more, on a chosen shard. GET /gateway/bot recommends `recommended_shards` shards.
     """
 
     def __init__(self, *, token: str = "emulator-token", bot_name: str = "HeroCoach") -> None:
@@ -75,13 +76,11 @@ class DiscordEmulator:
         self.guild_id = p.snowflake()
         self.channel_id = p.snowflake()
         self.channels = {self.channel_id: p.text_channel(self.channel_id, self.guild_id)}
+        self.guilds: dict[int, str] = {self.guild_id: "HeroCoach Test Guild"}
+        self.recommended_shards = 1
         self.users: dict[int, JSON] = {}
         self.commands: dict[int | None, list[JSON]] = {}
         self.messages: dict[int, list[JSON]] = {}
-        self.received_frames: list[JSON] = []
-        self.sent_frames: list[JSON] = []
-        self.identify: JSON | None = None
-        self.gateway_queries: list[dict[str, str]] = []
         self.port = 0
         self.violations = Violations("Discord")
         self._calls: list[Call] = []
@@ -89,11 +88,9 @@ class DiscordEmulator:
         self._blocked_users: set[int] = set()
         self._dm_by_user: dict[int, int] = {}
         self._interactions: dict[str, _Interaction] = {}
-        self._ws: web.WebSocketResponse | None = None
-        self._seq = 0
-        self._session_id = ""
-        self._ready = asyncio.Event()
         self._changed = asyncio.Event()
+        self.gateway = Gateway(token=token, url=lambda: self.gateway_url, ready=self._ready_frames,
+                               changed=self._changed)
         self._runner: web.AppRunner | None = None
         self._saved_hooks: tuple[str, yarl.URL] | None = None
         wh = r"/webhooks/\d+/(?P<tok>[^/]+)"
@@ -129,24 +126,23 @@ class DiscordEmulator:
         """Return the gateway websocket URL."""
         return f"ws://127.0.0.1:{self.port}/gateway"
 
-    async def start(self) -> None:
-        """Listen on a free loopback port."""
+    async def start(self, port: int = 0) -> None:
+        """Listen on a loopback port (a free one by default)."""
         # Room for uploads over the platforms' limits, so the limits are what refuses them.
         app = web.Application(
             client_max_size=64 * 1024 * 1024,
             middlewares=[checked_against_spec(self.violations, API_PREFIX)],
         )
-        app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_route("*", "/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        await web.TCPSite(self._runner, "127.0.0.1", port).start()
         self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
         """Close the gateway socket and the server (close the client first)."""
-        if self._ws is not None and not self._ws.closed:
-            await self._ws.close(code=1001)
+        await self.gateway.close()
         if self._runner is not None:
             await self._runner.cleanup()
         self.violations.assert_none()
@@ -245,76 +241,70 @@ class DiscordEmulator:
         """Make messages to this user's DM channel fail with 403 code 50007."""
         self._blocked_users.add(int(user_id))
 
+    def unblock_dms_from(self, user_id: int) -> None:
+        """Let messages to this user's DM channel through again."""
+        self._blocked_users.discard(int(user_id))
+
     # -- gateway ------------------------------------------------------------------------------
 
-    async def wait_ready(self, timeout: float = 5) -> None:  # noqa: ASYNC109
-        """Wait until a client has identified (or resumed) and been sent READY."""
-        async with asyncio.timeout(timeout):
-            await self._ready.wait()
+    @property
+    def identify(self) -> JSON | None:
+        """Return the last IDENTIFY payload."""
+        return self.gateway.identify
+
+    @property
+    def received_frames(self) -> list[JSON]:
+        """Return every gateway frame clients sent, oldest first."""
+        return self.gateway.received_frames
+
+    @property
+    def sent_frames(self) -> list[JSON]:
+        """Return every gateway frame sent to clients, oldest first."""
+        return self.gateway.sent_frames
+
+    @property
+    def gateway_queries(self) -> list[dict[str, str]]:
+        """Return the query of each gateway connection."""
+        return self.gateway.queries
 
     @property
     def connected(self) -> bool:
         """Return whether a client holds an open gateway connection."""
-        return self._ws is not None and not self._ws.closed
+        return self.gateway.connected
 
-    async def dispatch(self, event: str, data: JSON) -> None:
-        """Send a DISPATCH (op 0) event to the connected client, once it is ready."""
-        await self.wait_ready()
-        await self._send({"op": 0, "t": event, "d": data})
+    async def wait_ready(self, timeout: float = 5, *, shard: int | None = None) -> None:  # noqa: ASYNC109
+        """Wait until a client (on this shard, if given) has identified or resumed and is ready."""
+        await self.gateway.wait_ready(timeout, shard=shard)
+
+    async def dispatch(self, event: str, data: JSON) -> list[Session]:
+        """Send a DISPATCH (op 0) event to the session of its guild's shard, once it is ready."""
+        return await self.gateway.dispatch(event, data)
 
     async def request_reconnect(self) -> None:
-        """Ask the client to reconnect and RESUME (op 7)."""
-        self._ready.clear()
-        await self._send({"op": 7, "d": None})
+        """Ask the clients to reconnect and RESUME (op 7)."""
+        await self.gateway.request_reconnect()
 
-    async def _send(self, frame: JSON) -> None:
-        if frame["op"] == 0:
-            self._seq += 1
-            frame["s"] = self._seq
-        self.sent_frames.append(frame)
-        if self._ws is None:
-            raise RuntimeError("no gateway connection")
-        await self._ws.send_str(json.dumps(frame))
+    def add_guild(self, *, shard: int = 0, num_shards: int = 1) -> tuple[int, int]:
+        """Add a guild whose events go to this shard, with one text channel; return both ids."""
+        guild_id = guild_id_on(shard, num_shards)
+        channel_id = p.snowflake()
+        self.guilds[guild_id] = f"Guild on shard {shard}"
+        self.channels[channel_id] = p.text_channel(channel_id, guild_id)
+        return guild_id, channel_id
 
-    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
-        ws = web.WebSocketResponse()
-        await ws.prepare(request)
-        self.gateway_queries.append(dict(request.query))
-        self._ws = ws
-        await self._send({"op": 10, "d": {"heartbeat_interval": 41250}})
-        async for msg in ws:
-            if msg.type is not aiohttp.WSMsgType.TEXT:
-                break
-            frame = json.loads(msg.data)
-            self.received_frames.append(frame)
-            self._changed.set()
-            await self._on_frame(ws, frame.get("op"), frame.get("d") or {})
-        if self._ws is ws:
-            self._ready.clear()
-        return ws
-
-    async def _on_frame(self, ws: web.WebSocketResponse, op: int, data: JSON) -> None:
-        if op == 1:
-            await self._send({"op": 11})
-        elif op in (2, 6) and data.get("token") != self.token:
-            await ws.close(code=4004, message=b"Authentication failed.")
-        elif op == 2:
-            self.identify = data
-            self._seq = 0
-            self._session_id = f"session-{p.snowflake()}"
-            app = p.application(self.app_id, self.bot_user)
-            ready = p.ready(self.bot_user, [self.guild_id], self._session_id, self.gateway_url, app)
-            ready.update({"shard": data["shard"]} if "shard" in data else {})
-            await self._send({"op": 0, "t": "READY", "d": ready})
-            channels = [c for c in self.channels.values() if c.get("guild_id")]
-            guild = p.guild(self.guild_id, "HeroCoach Test Guild", channels, owner_id=1)
-            await self._send({"op": 0, "t": "GUILD_CREATE", "d": guild})
-            self._ready.set()
-        elif op == 6 and data.get("session_id") == self._session_id:
-            await self._send({"op": 0, "t": "RESUMED", "d": {}})
-            self._ready.set()
-        elif op == 6:
-            await self._send({"op": 9, "d": False})
+    def _ready_frames(self, session: Session) -> list[JSON]:
+        """READY and a GUILD_CREATE for each guild on the session's shard."""
+        shard_id, count = session.shard
+        mine = [g for g in self.guilds if shard_of(g, count) == shard_id]
+        app = p.application(self.app_id, self.bot_user)
+        ready = p.ready(self.bot_user, mine, session.session_id, self.gateway_url, app)
+        ready.update({"shard": list(session.identify["shard"])} if "shard" in session.identify else {})
+        frames = [{"op": 0, "t": "READY", "d": ready}]
+        for guild_id in mine:
+            channels = [c for c in self.channels.values() if c.get("guild_id") == str(guild_id)]
+            guild = p.guild(guild_id, self.guilds[guild_id], channels, owner_id=1)
+            frames.append({"op": 0, "t": "GUILD_CREATE", "d": guild})
+        return frames
 
     # -- inbound events for the bot -------------------------------------------------------------
 
@@ -337,9 +327,10 @@ class DiscordEmulator:
         user_id: int,
         in_guild: bool = True,
         message_id: int | str | None = None,
+        channel_id: int | None = None,
     ) -> JSON:
-        """Send INTERACTION_CREATE from a user: in the guild, in their DM, or on a message."""
-        channel_id = self.channel_id if in_guild else self.dm_channel_id(user_id)
+        """Send INTERACTION_CREATE from a user: in a guild channel, in their DM, or on a message."""
+        channel_id = (channel_id or self.channel_id) if in_guild else self.dm_channel_id(user_id)
         message = None
         if message_id is not None:
             message = self.find_message(message_id) or p.message(
@@ -361,11 +352,13 @@ class DiscordEmulator:
         return payload
 
     async def slash(
-        self, name: str, options: JSON | None = None, *, user_id: int, in_guild: bool = True
+        self, name: str, options: JSON | None = None, *, user_id: int, in_guild: bool = True,
+        channel_id: int | None = None,
     ) -> JSON:
-        """Invoke a slash command (interaction type 2) as a user."""
+        """Invoke a slash command (interaction type 2) as a user, in a guild channel or their DM."""
         data = p.command_data(self.commands, name, options or {}, None)
-        return await self.dispatch_interaction(2, data, user_id=user_id, in_guild=in_guild)
+        return await self.dispatch_interaction(2, data, user_id=user_id, in_guild=in_guild,
+                                               channel_id=channel_id)
 
     async def autocomplete(
         self, name: str, options: JSON, focused: str, *, user_id: int, in_guild: bool = True
@@ -387,14 +380,15 @@ class DiscordEmulator:
         in_guild: bool = False,
         reply_to: int | str | None = None,
         mention_bot: bool | None = None,
+        channel_id: int | None = None,
     ) -> JSON:
         """Send MESSAGE_CREATE from a user: a DM, a guild message, or a reply to a message.
 
         Like Discord, the bot sees empty content unless it is a DM, the bot is mentioned (a reply
         to the bot mentions it unless mention_bot=False) or it identified with message_content.
         """
-        channel_id = self.channel_id if in_guild else self.dm_channel_id(user_id)
-        guild_id = self.guild_id if in_guild else None
+        channel_id = (channel_id or self.channel_id) if in_guild else self.dm_channel_id(user_id)
+        guild_id = int(self.channels[channel_id]["guild_id"]) if in_guild else None
         extra: JSON = {}
         if reply_to is not None:
             referenced = self.find_message(reply_to)
@@ -500,7 +494,8 @@ class DiscordEmulator:
 
     async def _get_gateway(self, _: dict[str, str], __: Call) -> Reply:
         limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-        return 200, {"url": self.gateway_url, "shards": 1, "session_start_limit": limit}
+        return 200, {"url": self.gateway_url, "shards": self.recommended_shards,
+                     "session_start_limit": limit}
 
     async def _get_cmds(self, m: dict[str, str], _: Call) -> Reply:
         return 200, self.commands.get(int(m["gid"]) if m["gid"] else None, [])

@@ -1,12 +1,10 @@
 """Run the core on Discord: slash commands and buttons in, replies and DMs out.
 
-Gateway intents, the minimum that works without any privileged intent:
-- guilds: the server and channel cache discord.py needs to make sense of every other event.
-- guild_messages: replies to the bot in a server channel. Their content arrives without the
-  privileged message-content intent because a reply mentions the author of the message it
-  replies to (the bot), unless the person turns that mention off.
-- dm_messages: DMs and replies in DMs, whose content always arrives.
-Slash commands, autocomplete and button presses come as interactions, which need no intent.
+With DISCORD_SHARD_COUNT set, the process runs the shards DISCORD_SHARD_IDS names (all of them
+if unset); several processes together run every shard. Only the process with shard 0 (or an
+unsharded one) syncs the slash commands, so they are PUT once, not once per process; Discord
+sends every DM to shard 0 too, so that process is always running in a working deployment.
+DM channels and closed DMs are in the database (`direct.py`), shared by all processes.
 """
 
 from __future__ import annotations
@@ -18,22 +16,17 @@ import re
 
 import aiohttp
 import discord
-import yarl
 from aiolimiter import AsyncLimiter
 
 from bot.adapters.base import BadToken
-from bot.adapters.discord.commands import build_tree, sync_if_changed
+from bot.adapters.discord.client import build_client
+from bot.adapters.discord.commands import sync_if_changed
+from bot.adapters.discord.direct import DirectMessages
+from bot.adapters.discord.endpoints import use_endpoints
 from bot.adapters.discord.health import GatewayWatch
 from bot.adapters.discord.interactions import DEFER_AFTER, Answer
 from bot.adapters.discord.pictures import Pictures
-from bot.adapters.discord.views import (
-    IdleSessions,
-    PayloadButton,
-    buttons,
-    chunks,
-    from_discord,
-    to_discord,
-)
+from bot.adapters.discord.views import IdleSessions, buttons, chunks, from_discord, to_discord
 from bot.app import Runtime
 from bot.config import Settings
 from bot.core.events import (
@@ -58,9 +51,6 @@ DMS_CLOSED = 50007
 TOKEN_REFUSED = 4004
 RECONNECT_PAUSE = 0.2
 DM_RATE = 45
-INTENTS = discord.Intents(guilds=True, guild_messages=True, dm_messages=True)
-# Coach texts and FAQ answers are plain text: they never ping anyone but the person replied to.
-MENTIONS = discord.AllowedMentions(everyone=False, users=False, roles=False, replied_user=True)
 OPEN_DMS_HINT = (
     "I couldn't send you a direct message, so reminders and answers can't reach you. "
     "To fix it: right-click this server's icon (or tap its name), open Privacy Settings and "
@@ -73,33 +63,6 @@ MENTION_HINT = (
 # Long enough for a slow step, short of the 15-minute life of the token that edits the message.
 IDLE_TIMEOUT = 10 * 60.0
 READY_TIMEOUT = 30.0
-
-
-class DiscordClient(discord.Client):
-    """discord.py's client, with a command tree, handing every event to the adapter."""
-
-    def __init__(self, adapter: DiscordAdapter, guild_id: int | None, **options: object) -> None:
-        # The bot has no voice features; without this discord.py warns about missing voice libs.
-        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
-        super().__init__(
-            intents=INTENTS, allowed_mentions=MENTIONS, chunk_guilds_at_startup=False,
-            member_cache_flags=discord.MemberCacheFlags.none(), **options,  # type: ignore[arg-type]
-        )
-        self.adapter = adapter
-        self.tree = build_tree(self, guild_id, adapter.core.features)
-        self.tree.on_error = adapter.on_command_error  # type: ignore[method-assign]
-
-    async def setup_hook(self) -> None:
-        """Route presses of the bot's buttons, including ones sent before a restart."""
-        self.add_dynamic_items(PayloadButton)
-
-    async def on_message(self, message: discord.Message) -> None:
-        """Pass messages to the adapter."""
-        await self.adapter.on_message(message)
-
-    async def on_error(self, event_method: str, /, *args: object, **kwargs: object) -> None:
-        """Log an error in an event handler and keep running."""
-        log.exception("error in Discord event %s", event_method)
 
 
 def _is_dm(channel: object) -> bool:
@@ -119,56 +82,57 @@ class DiscordAdapter:
         self.runtime = runtime
         self.core = runtime.core
         self._token = settings.discord_bot_token.get_secret_value()
-        self._api_base = settings.discord_api_base_url.rstrip("/")
-        self._gateway = yarl.URL(settings.discord_gateway_url)
+        self._api_base = settings.discord_api_base_url
+        self._gateway = settings.discord_gateway_url
         self.guild_id = settings.discord_guild_id
-        self.client = DiscordClient(self, self.guild_id, guild_ready_timeout=guild_ready_timeout,
-                                    http_trace=runtime.metrics.trace_429s(PLATFORM))
+        self.shards = settings.discord_shards()
+        # Shard 0's process syncs: one PUT however many processes start, with no lock to take.
+        self.syncs_commands = self.shards is None or 0 in self.shards[1]
+        self._guild_ready_timeout = guild_ready_timeout
+        self.client = self._new_client()
         self._gateway_watch = GatewayWatch()
         self.sessions = IdleSessions(IDLE_TIMEOUT)
         self.pictures = Pictures(runtime.store.uploads, runtime.core.clock)
+        self.direct = DirectMessages(runtime.store.private_chats, runtime.core.clock)
         self.defer_after = DEFER_AFTER
         self.commands_synced: bool | None = None
-        self._saved_urls: tuple[str, yarl.URL] | None = None
         self._connection: asyncio.Task[None] | None = None
-        self._dm_channels: dict[int, int] = {}
+        self._stopping = False
         # discord.py waits out 429s itself (the one owner of retries); this keeps a sweep's
         # burst of DMs under the 50 requests/s global limit so they are rarely needed.
         self._dm_pace = AsyncLimiter(DM_RATE, 1)
-        self._dms_closed: set[int] = set()
-        self._told_dms_closed: set[int] = set()
 
     # -- lifecycle ------------------------------------------------------------------------------
 
-    def _point_at_api(self) -> None:
-        gateway = discord.gateway.DiscordWebSocket
-        self._saved_urls = (discord.http.Route.BASE, gateway.DEFAULT_GATEWAY)
-        discord.http.Route.BASE = self._api_base
-        gateway.DEFAULT_GATEWAY = self._gateway
+    def _new_client(self) -> discord.Client:
+        return build_client(self, self.core.features, self.guild_id, self.shards,
+                            guild_ready_timeout=self._guild_ready_timeout,
+                            http_trace=self.runtime.metrics.trace_429s(PLATFORM))
 
-    def _restore_api(self) -> None:
-        if self._saved_urls is not None:
-            discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = (
-                self._saved_urls
-            )
-            self._saved_urls = None
-
-    async def start(self) -> None:
-        """Log in, sync the slash commands if they changed, and connect to the gateway."""
-        self._point_at_api()
+    async def _log_in(self) -> None:
+        use_endpoints(self._api_base, self._gateway)
         try:
             await self.client.login(self._token)
         except discord.LoginFailure:
-            await self.stop()
             raise BadToken("Discord refused the bot token; check DISCORD_BOT_TOKEN") from None
         except (aiohttp.ClientError, OSError) as exc:
-            await self.stop()
             raise BadToken(f"cannot reach the Discord API at {self._api_base}: {exc}") from None
+
+    async def start(self) -> None:
+        """Log in, sync the slash commands if they changed (shard 0's process), and connect."""
         try:
-            self.commands_synced = await sync_if_changed(self.client.tree, self.guild_id)
-        except discord.HTTPException as exc:
-            log.error("could not sync slash commands (%s); was the bot invited with the "
-                      "applications.commands scope?", exc)
+            await self._log_in()
+        except BadToken:
+            await self.stop()
+            raise
+        if self.syncs_commands:
+            try:
+                self.commands_synced = await sync_if_changed(self.client.tree, self.guild_id)  # type: ignore[attr-defined]
+            except discord.HTTPException as exc:
+                log.error("could not sync slash commands (%s); was the bot invited with the "
+                          "applications.commands scope?", exc)
+        else:
+            log.info("slash commands are left to the process that runs shard 0")
         self._connection = asyncio.create_task(self._stay_connected(), name="discord-gateway")
         ready = asyncio.create_task(self.client.wait_until_ready())
         await asyncio.wait({self._connection, ready}, timeout=READY_TIMEOUT,
@@ -199,11 +163,17 @@ class DiscordAdapter:
             except (discord.DiscordException, OSError, aiohttp.ClientError):
                 raise
             except Exception as exc:
-                if self.client.is_closed():
+                if self.client.is_closed() and not self._closed_by_shards():
                     return
                 log.warning("skipped a Discord event that could not be read (%s); reconnecting",
                             type(exc).__name__)
                 log.debug("the unreadable Discord event", exc_info=exc)
+                if self._closed_by_shards():
+                    # A sharded client closes itself on such an event: log in afresh.
+                    self.client = self._new_client()
+                    await asyncio.sleep(RECONNECT_PAUSE)
+                    await self._log_in()
+                    continue
                 if self.client.ws is not None:
                     await self.client.ws.close(code=4000)
                 await asyncio.sleep(RECONNECT_PAUSE)
@@ -212,8 +182,12 @@ class DiscordAdapter:
         """Return None while the gateway is connected, else why not, in plain words."""
         return self._gateway_watch.problem(self.client)
 
+    def _closed_by_shards(self) -> bool:
+        """Return whether a sharded client closed itself (not our stop)."""
+        return self.shards is not None and self.client.is_closed() and not self._stopping
+
     async def failed(self) -> BadToken:
-        """Return once Discord closes the gateway for a refused token (4004) while running."""
+        """Return once Discord refuses the token (4004) while running, or a new login fails."""
         never: asyncio.Future[BadToken] = asyncio.get_running_loop().create_future()
         connection = self._connection
         if connection is not None:
@@ -222,6 +196,8 @@ class DiscordAdapter:
             error = connection.exception() if connection.done() else None
             if isinstance(error, discord.ConnectionClosed) and error.code == TOKEN_REFUSED:
                 return BadToken("Discord refused the bot token; check DISCORD_BOT_TOKEN")
+            if isinstance(error, BadToken):  # a sharded client could not log in again
+                return error
         return await never  # closed on purpose: the stop path is running
 
     async def quiesce(self, grace: float) -> None:
@@ -229,32 +205,31 @@ class DiscordAdapter:
 
     async def stop(self) -> None:
         """Close the gateway connection and the HTTP session."""
+        self._stopping = True
         self.sessions.close()
         await self.client.close()
         if self._connection is not None:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await self._connection
             self._connection = None
-        self._restore_api()
 
     # -- the edge: discord objects to neutral ones ----------------------------------------------
 
-    def _origin(self, user: discord.abc.User, channel: object, channel_id: int | None,
-                message_id: int | None) -> Origin:
+    async def _origin(self, user: discord.abc.User, channel: object, channel_id: int | None,
+                      message_id: int | None) -> Origin:
         private = _is_dm(channel)
         if private and channel_id is not None:
-            self._dm_channels[user.id] = channel_id
-            self._dms_closed.discard(user.id)
+            await self.direct.heard_from(user.id, channel_id)
         return Origin(
             identity=Identity(PLATFORM, str(user.id)), chat_id=str(channel_id or ""),
             message_id=str(message_id) if message_id is not None else None,
             is_private=private, display_name=user.display_name,
         )
 
-    def _interaction_origin(self, interaction: discord.Interaction) -> Origin:
+    async def _interaction_origin(self, interaction: discord.Interaction) -> Origin:
         message = interaction.message
-        return self._origin(interaction.user, interaction.channel, interaction.channel_id,
-                            message.id if message is not None else None)
+        return await self._origin(interaction.user, interaction.channel, interaction.channel_id,
+                                  message.id if message is not None else None)
 
     # -- interactions ---------------------------------------------------------------------------
 
@@ -264,7 +239,7 @@ class DiscordAdapter:
 
     async def on_command(self, interaction: discord.Interaction, name: str, args: str) -> None:
         """Answer a slash command through the core."""
-        origin = self._interaction_origin(interaction)
+        origin = await self._interaction_origin(interaction)
         answer = self._answer(interaction, origin)
         replies = await answer.wait(self.core.handle(Command(origin, name, args)))
         await answer.show(replies)
@@ -275,7 +250,7 @@ class DiscordAdapter:
 
     async def on_press(self, interaction: discord.Interaction, payload: str) -> None:
         """Answer a button press through the core."""
-        origin = self._interaction_origin(interaction)
+        origin = await self._interaction_origin(interaction)
         answer = self._answer(interaction, origin)
         message_id = interaction.message.id if interaction.message else None
         in_session = self.sessions.tracks(message_id)
@@ -295,12 +270,8 @@ class DiscordAdapter:
                               original=last.original)
 
     async def _tell_if_dms_closed(self, answer: Answer, origin: Origin) -> None:
-        user_id = answer.interaction.user.id
-        if origin.is_private or user_id not in self._dms_closed:
-            return
-        self._dms_closed.discard(user_id)
-        self._told_dms_closed.add(user_id)
-        await answer.notice(OPEN_DMS_HINT)
+        if not origin.is_private and await self.direct.tell_closed(answer.interaction.user.id):
+            await answer.notice(OPEN_DMS_HINT)
 
     async def on_command_error(
         self, interaction: discord.Interaction, error: discord.app_commands.AppCommandError
@@ -328,7 +299,7 @@ class DiscordAdapter:
         replied = await self._replied_bot_message(message)
         if replied is None and message.guild is not None:
             return
-        origin = self._origin(message.author, message.channel, message.channel.id, message.id)
+        origin = await self._origin(message.author, message.channel, message.channel.id, message.id)
         text = self._without_mention(message.content)
         event: InboundEvent
         if replied is not None:
@@ -396,14 +367,6 @@ class DiscordAdapter:
 
     # -- delivery -------------------------------------------------------------------------------
 
-    async def _dm_channel_id(self, user_id: int) -> int:
-        """Return the person's DM channel id, opening the DM once (it costs a request)."""
-        channel_id = self._dm_channels.get(user_id)
-        if channel_id is None:
-            data = await self.client.http.start_private_message(user_id)
-            channel_id = self._dm_channels[user_id] = int(data["id"])
-        return channel_id
-
     async def send(self, message: Outbound) -> DeliveryResult:
         """DM a person; closed DMs (403, code 50007) make them unreachable."""
         if not message.to.user_id.isdigit():
@@ -411,7 +374,7 @@ class DiscordAdapter:
         user_id = int(message.to.user_id)
         await self._dm_pace.acquire()
         try:
-            channel_id = await self._dm_channel_id(user_id)
+            channel_id = await self.direct.channel_id(user_id, self.client.http)
             channel = self.client.get_partial_messageable(
                 channel_id, type=discord.ChannelType.private
             )
@@ -428,8 +391,7 @@ class DiscordAdapter:
         except discord.Forbidden as exc:
             if exc.code != DMS_CLOSED:
                 return DeliveryResult(DeliveryStatus.FAILED, detail=f"forbidden ({exc.code})")
-            if user_id not in self._told_dms_closed:
-                self._dms_closed.add(user_id)
+            await self.direct.closed(user_id)
             return DeliveryResult(DeliveryStatus.UNREACHABLE, detail="DMs closed (50007)")
         except discord.NotFound:
             return DeliveryResult(DeliveryStatus.UNREACHABLE, detail="unknown user")
