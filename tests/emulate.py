@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import html
 import os
 import signal
 import sys
@@ -151,7 +152,7 @@ async def act(path: str, body: JSON) -> int:
         return 1
     for sent in answer:
         verb = "edited" if sent["method"].startswith("edit") else "bot"
-        print(f"{verb}: {sent['text'] or '(a picture)'}")
+        print(f"{verb}: {html.unescape(sent['text'] or '(a picture)')}")
         if sent["buttons"]:
             print("   buttons: " + " | ".join(sent["buttons"]))
     return 0
