@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.web import WebServer
 from tests.postgres_server import free_port
 from tests.telegram import updates
+from tests.telegram.emulator import TelegramEmulator
 from tests.telegram.harness import (
     ALICE,
     BOB,
@@ -209,3 +210,26 @@ async def test_the_webhook_shares_a_server_with_other_routes(tmp_path: Path) -> 
                 assert answer.status == 200  # the adapter leaves a shared server running
         finally:
             await server.stop()
+
+
+async def test_a_token_revoked_while_on_the_webhook_exits_2_with_one_line(tmp_path: Path) -> None:
+    # No getUpdates to notice it: the next call that answers 401 must end the run, as polling's does.
+    port = free_port()
+    async with TelegramEmulator(TOKEN) as emulator:
+        settings = webhook_settings(emulator, port)
+        env = bot_env(emulator, tmp_path, TOKEN, LOG_LEVEL="WARNING",
+                      **{key.upper(): value for key, value in settings.items()})
+        process = await start_bot(env, tmp_path)
+        try:
+            await emulator.wait_for("setWebhook", timeout=60)
+            emulator.token = "revoked"
+            emulator.inject(updates.command(ALICE, "/help"))
+            _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+    log = stderr.decode()
+    assert process.returncode == 2, log
+    assert log.splitlines()[-1] == "herocoach: Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather"
+    assert "Traceback" not in log and TOKEN not in log

@@ -125,7 +125,8 @@ class TelegramAdapter:
         for name in URL_LOGGERS:
             logging.getLogger(name).addFilter(self._redact)
         self.limiter = Patience(holding=lambda: runtime.router.holding,
-                                on_429=lambda: runtime.metrics.refused(PLATFORM))
+                                on_429=lambda: runtime.metrics.refused(PLATFORM),
+                                on_token_refused=lambda exc: self._token_refused(exc))
         bot = PollingBot(
             token, base_url=self.base_url, base_file_url=_file_url(self.base_url),
             request=HTTPXRequest(connection_pool_size=256),
@@ -204,7 +205,7 @@ class TelegramAdapter:
         return self._failure
 
     def _token_refused(self, exc: Exception) -> None:
-        log.debug("getUpdates refused the token", exc_info=exc)
+        log.debug("Telegram refused the token", exc_info=exc)
         if not self._failed().done():
             self._failed().set_result(BadToken(REVOKED))
 

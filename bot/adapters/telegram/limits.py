@@ -18,7 +18,7 @@ from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
@@ -43,9 +43,13 @@ class Patience(BaseRateLimiter[int]):
     def __init__(
         self, *, patience: float = PATIENCE, holding: Callable[[], bool] = lambda: False,
         monotonic: Callable[[], float] = time.monotonic, on_429: Callable[[], None] = lambda: None,
+        on_token_refused: Callable[[Exception], None] = lambda _: None,
     ) -> None:
         self.patience = patience
         self.on_429 = on_429
+        # Every call passes here, so a token revoked while running is seen on the next call
+        # even without getUpdates (a webhook process, a worker).
+        self.on_token_refused = on_token_refused
         self.holding = holding
         self.monotonic = monotonic
         self._next = 0.0
@@ -87,6 +91,8 @@ class Patience(BaseRateLimiter[int]):
                 self.on_429()
             except TelegramError as exc:
                 self._note(exc)
+                if isinstance(exc, InvalidToken):
+                    self.on_token_refused(exc)
                 raise
             else:
                 self._note(None)
