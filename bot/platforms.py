@@ -133,7 +133,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> i
         runtime.router.register(adapter.platform, adapter)
         runtime.clockwork.start()
         log.info("worker sweeping")
-        await stop.wait()
+        await _until_stopped(stop, [adapter])  # or until Telegram refuses the token
         log.info("shutting down")
     except (BadToken, CannotListen) as exc:
         print(f"herocoach: {exc}", file=sys.stderr)

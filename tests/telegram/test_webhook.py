@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import aiohttp
@@ -15,6 +16,10 @@ from pydantic import ValidationError
 from bot.adapters.base import BadSetting
 from bot.adapters.telegram.webhook import MAX_BODY
 from bot.config import Settings
+from bot.core.events import Identity
+from bot.core.models import Schedule
+from bot.platforms import run_worker
+from bot.storage.store import Store
 from bot.web import WebServer
 from tests.postgres_server import free_port
 from tests.telegram import updates
@@ -233,3 +238,27 @@ async def test_a_token_revoked_while_on_the_webhook_exits_2_with_one_line(tmp_pa
     assert process.returncode == 2, log
     assert log.splitlines()[-1] == "herocoach: Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather"
     assert "Traceback" not in log and TOKEN not in log
+
+
+
+async def test_a_token_revoked_under_a_worker_ends_it_on_the_next_send(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    async with TelegramEmulator(TOKEN) as emulator:
+        settings = Settings(_env_file=None, telegram_bot_token=TOKEN, sweep_seconds=0.5,
+                            telegram_api_base_url=emulator.base_url, database_url=url)
+        worker = asyncio.create_task(run_worker(settings, asyncio.Event()))
+        await emulator.wait_for("getMe", timeout=30)
+        emulator.token = "revoked"
+        store = await Store.open(url)
+        try:
+            now = datetime.now(UTC)
+            person = await store.people.upsert(Identity("telegram", str(ALICE.id)), now, "1001", "A")
+            await store.schedules.save(Schedule(
+                0, person.id, "breaks", time(0), frozenset(range(7)), "UTC", every_minutes=480,
+                end=time(23, 59)), now)
+            await store.db.execute("UPDATE schedules SET next_due_at = ?",
+                                   (store.db.time(now - timedelta(seconds=1)),))
+        finally:
+            await store.close()
+        # The nudge's sendMessage gets 401 (the emulator logs no call for a wrong token).
+        assert await asyncio.wait_for(worker, 30) == 2
