@@ -16,7 +16,6 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -58,7 +57,7 @@ class Control:
         """Press the button starting with `label` on the latest message that has one."""
         label = str((await request.json())["label"])
         for message in reversed(self.telegram.sent_messages(SAM.id)):
-            buttons = [b for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
+            buttons = _buttons(message)
             chosen = [b for b in buttons if b["text"].lower().startswith(label.lower())]
             if buttons:
                 break
@@ -82,18 +81,15 @@ class Control:
             elif seen > mark:
                 quiet += 0.1
         return [{"method": call.method, "text": call.params.get("text") or call.params.get("caption"),
-                 "buttons": _labels(call.params)}
+                 "buttons": [button["text"] for button in _buttons(call.params)]}
                 for call in self.telegram.calls[mark:]
                 if call.method in SENDING and call.params.get("chat_id") in (SAM.id, str(SAM.id))]
 
 
-def _labels(params: JSON) -> list[str]:
-    markup: Any = params.get("reply_markup") or {}
-    if isinstance(markup, str):
-        import json
-
-        markup = json.loads(markup)
-    return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
+def _buttons(message: JSON) -> list[JSON]:
+    """Return the inline buttons of a message (or of a call's params, which the emulator decoded)."""
+    markup = message.get("reply_markup") or {}
+    return [button for row in markup.get("inline_keyboard", []) for button in row]
 
 
 async def serve(env_file: Path, webhook_to: list[str]) -> None:
