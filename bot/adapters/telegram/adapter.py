@@ -126,7 +126,7 @@ class TelegramAdapter:
             logging.getLogger(name).addFilter(self._redact)
         self.limiter = Patience(holding=lambda: runtime.router.holding,
                                 on_429=lambda: runtime.metrics.refused(PLATFORM),
-                                on_token_refused=lambda exc: self._token_refused(exc))
+                                on_token_refused=self._token_refused)
         bot = PollingBot(
             token, base_url=self.base_url, base_file_url=_file_url(self.base_url),
             request=HTTPXRequest(connection_pool_size=256),
