@@ -70,7 +70,9 @@ class PostgresSenderLock:
                     "SELECT pg_try_advisory_lock($1)", SENDER_LOCK, timeout=10))
                 if self._holding:
                     log.info("this process now sends the scheduled nudges")
-        except (asyncpg.PostgresError, OSError, TimeoutError) as exc:
+        # A connection the server has just cut can fail as the client's own state error too.
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError,
+                OSError, TimeoutError) as exc:
             if self._holding:
                 log.warning("lost the nudge-sending lock with the database connection: %s", exc)
             await self._drop()
